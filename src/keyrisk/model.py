@@ -107,7 +107,7 @@ def conform(frame: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
         if name in frame.columns:
             out[name] = frame[name].astype(dtype)
         else:
-            out[name] = pd.Series([pd.NA] * n if n else [], dtype=dtype, index=frame.index)
+            out[name] = pd.Series([None] * n, index=frame.index, dtype="object").astype(dtype)
     return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
 
 
