@@ -1,8 +1,14 @@
 """keyrisk: measure key-person dependency in a company's client relationships.
 
 The public API: :func:`load` reads exports into a :class:`Dataset`; :func:`analyse` scores it
-and returns an :class:`Analysis`; :class:`Settings` holds the method's parameters.
+and returns an :class:`Analysis`; :class:`Settings` holds the method's parameters;
+:func:`write_report` writes the deliverable. Reporting (matplotlib, openpyxl) is imported only
+when first used.
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 from keyrisk.errors import (
     AmbiguousInputError,
@@ -15,13 +21,25 @@ from keyrisk.errors import (
     Problem,
     UsageError,
 )
+from keyrisk.ingest import inspect, load
 from keyrisk.model import Dataset, FileReport, IngestReport, RowCounts
+from keyrisk.privacy import pseudonymise, read_key
+from keyrisk.samples_api import sample_paths
 from keyrisk.settings import Settings
 
 __version__ = "0.1.0"
 
+_LAZY = {
+    "analyse": ("keyrisk.analysis", "analyse"),
+    "Analysis": ("keyrisk.analysis", "Analysis"),
+    "write_report": ("keyrisk.report", "write_report"),
+    "departure_dict": ("keyrisk.report", "departure_dict"),
+    "format_departure": ("keyrisk.report", "format_departure"),
+}
+
 __all__ = [
     "AmbiguousInputError",
+    "Analysis",
     "ConfigError",
     "Dataset",
     "FileFormatError",
@@ -36,4 +54,28 @@ __all__ = [
     "Settings",
     "UsageError",
     "__version__",
+    "analyse",
+    "departure_dict",
+    "format_departure",
+    "inspect",
+    "load",
+    "pseudonymise",
+    "read_key",
+    "sample_paths",
+    "write_report",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'keyrisk' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -21,6 +21,8 @@ PROBLEM_CODES: dict[str, str] = {
     "blank-row": "an empty line inside the data",
     "duplicate-row": "an exact copy of an earlier row, counted once",
     "no-relationship": "a row naming neither a staff member nor an account",
+    "missing-date": "the date is empty in a file with dates: the row cannot be placed in time",
+    "duplicate-key": "an account or staff member listed twice in its table (merged into the first)",
     # rows rejected (counted as "rejected")
     "missing-account": "the account cell is empty",
     "missing-staff": "the staff cell is empty",
@@ -35,6 +37,7 @@ PROBLEM_CODES: dict[str, str] = {
     "cell-truncated": "a very long cell was truncated",
     "formula-no-value": "a formula cell without a cached value was read as empty",
     "ambiguous-date": "the day and month order of a date column could not be decided",
+    "bad-flag": "an active flag that is neither yes nor no",
     "unknown-stage": "a deal stage that is neither won, lost nor open",
     "negative-amount": "a negative amount (credit note or refund)",
     "near-duplicate-name": "two names that may be the same person or client",

@@ -231,6 +231,9 @@ class Dataset:
         Files, row counts, problems and near-duplicate names.
     has_dates : bool
         False when no interaction file had a date column: every row then counts with decay 1.
+    settings : dict
+        Analysis parameters given by the configuration file (``[analysis]``, ``[kind_weights]``);
+        :func:`keyrisk.analyse` starts from them.
     """
 
     interactions: pd.DataFrame
@@ -238,6 +241,7 @@ class Dataset:
     staff: pd.DataFrame
     report: IngestReport = field(default_factory=IngestReport)
     has_dates: bool = True
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_frames(

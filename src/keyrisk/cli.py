@@ -1,0 +1,333 @@
+"""The command line: thin commands over the public API.
+
+Every command parses its arguments, calls one public function and prints the result. Library
+errors are translated into one-line messages and exit codes in one place, :func:`main`:
+0 ok, 1 input unusable, 2 usage error. No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+import keyrisk
+from keyrisk.errors import KeyriskError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Progress:
+    """Step messages on stderr (silenced by --quiet); each step's time when over a second."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.started: float | None = None
+        self.label = ""
+
+    def step(self, label: str) -> None:
+        self.done()
+        self.label, self.started = label, time.perf_counter()
+        if not self.quiet:
+            click.echo(f"keyrisk: {label}...", err=True)
+
+    def done(self) -> None:
+        if self.started is not None and not self.quiet:
+            elapsed = time.perf_counter() - self.started
+            if elapsed >= 1.0:
+                click.echo(f"keyrisk: {self.label}: {elapsed:.1f} s", err=True)
+        self.started = None
+
+
+def _ingest_options(func: F) -> F:
+    options = [
+        click.option("--accounts", "accounts", multiple=True, type=click.Path(dir_okay=False),
+                     help="Accounts file (revenue, owner, segment). Repeatable."),
+        click.option("--staff", "staff", multiple=True, type=click.Path(dir_okay=False),
+                     help="Staff file (role, department, dates, active). Repeatable."),
+        click.option("--config", type=click.Path(dir_okay=False),
+                     help="keyrisk.toml: column mapping, kind weights, aliases, parameters."),
+        click.option("--sep", type=click.Choice([",", ";", "\\t", "|", "tab"]),
+                     help="Column separator of text files, when it cannot be detected."),
+        click.option("--sheet", help="Worksheet to read, when it cannot be chosen alone."),
+        click.option("--encoding", help="Encoding of text files (e.g. cp1252, utf-8)."),
+        click.option("--header-row", type=click.IntRange(min=1),
+                     help="Row of the header, as numbered in Excel or an editor."),
+        click.option("--dayfirst", "dates", flag_value="dayfirst",
+                     help="Read ambiguous dates as day/month/year."),
+        click.option("--monthfirst", "dates", flag_value="monthfirst",
+                     help="Read ambiguous dates as month/day/year."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _half_life(value: str | None) -> float | str | None:
+    if value is None:
+        return None
+    if value.strip().lower() == "none":
+        return "none"
+    try:
+        return float(value)
+    except ValueError:
+        raise click.BadParameter(f"must be a number of days or 'none'; got {value!r}.") from None
+
+
+def _method_options(func: F) -> F:
+    options = [
+        click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
+                     help="Day the analysis describes (default: latest interaction)."),
+        click.option("--window-days", type=int, help="Interactions counted (default 730)."),
+        click.option("--half-life-days", help="Half-life of an interaction, or 'none' (180)."),
+        click.option("--holder-ratio", type=float, help="Holder threshold (default 0.5)."),
+        click.option("--min-interactions", type=int, help="Holder's minimum count (2)."),
+        click.option("--inactive-days", type=int, help="Days without activity = gone (90)."),
+        click.option("--revenue-days", type=int, help="Days of amounts summed (365)."),
+        click.option("--coverage", type=float, help="Revenue share of the bus factor (0.5)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _load_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
+    sep = opts.get("sep")
+    kwargs: dict[str, Any] = {
+        "accounts": list(opts.get("accounts") or ()),
+        "staff": list(opts.get("staff") or ()),
+        "config": opts.get("config"),
+        "sep": "\t" if sep in ("\\t", "tab") else sep,
+        "sheet": opts.get("sheet"),
+        "encoding": opts.get("encoding"),
+        "header_row": opts.get("header_row"),
+    }
+    if opts.get("dates"):
+        kwargs["dates"] = opts["dates"]
+    return kwargs
+
+
+def _method_params(opts: dict[str, Any]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if opts.get("as_of") is not None:
+        params["as_of"] = opts["as_of"].date()
+    for name in ("window_days", "holder_ratio", "min_interactions", "inactive_days",
+                 "revenue_days", "coverage"):
+        if opts.get(name) is not None:
+            params[name] = opts[name]
+    if opts.get("half_life_days") is not None:
+        value = _half_life(opts["half_life_days"])
+        params["half_life_days"] = None if value == "none" else value
+    return params
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(keyrisk.__version__, prog_name="keyrisk")
+def cli() -> None:
+    """keyrisk: key-person dependency in client relationships.
+
+    Reads CRM exports and spreadsheets, scores each account's concentration and bus factor,
+    simulates departures and writes an Excel risk report with charts.
+    """
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_ingest_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--max-problems", default=10, show_default=True, help="Problems listed.")
+def inspect(inputs: tuple[str, ...], as_json: bool, max_problems: int, **opts: Any) -> int:
+    """Show how INPUTS would be read: format, encoding, mapping, row counts, problems.
+
+    Exit code 0 when the input is usable, 1 when it is not.
+    """
+    result = keyrisk.inspect(list(inputs), **_load_kwargs(opts))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK if result.usable else EXIT_INPUT
+    for f in result.files:
+        click.echo(f"{f.path}")
+        click.echo(f"  role: {f.role}   format: {f.format}   layout: {f.layout or '-'}")
+        click.echo(
+            f"  encoding: {f.encoding or '-'}   delimiter: {f.delimiter!r}   "
+            f"sheet: {f.sheet or '-'}   header row: {f.header_row or '-'}   "
+            f"dates: {f.date_policy or '-'}"
+        )
+        if f.mapping:
+            pairs = ", ".join(f"{k} <- {v!r}" for k, v in f.mapping.items())
+            click.echo(f"  mapping: {pairs}")
+        r = f.rows
+        click.echo(
+            f"  rows: read {r.read}, used {r.used}, skipped {r.skipped}, rejected {r.rejected}"
+        )
+        for note in f.notes:
+            click.echo(f"  note: {note}")
+    problems = result.problems
+    if problems:
+        click.echo(f"{len(problems)} problems; the first {min(max_problems, len(problems))}:")
+        for p in problems[:max_problems]:
+            click.echo(f"  {p}")
+    if not result.usable:
+        click.echo(f"keyrisk: error: input unusable: {result.error}", err=True)
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def _default_out(inputs: Sequence[str], as_of: dt.date | None) -> Path:
+    stem = Path(inputs[0]).stem if inputs else "keyrisk"
+    day = as_of.isoformat() if as_of else "undated"
+    return Path("reports") / f"{stem}-{day}"
+
+
+def _check_out(out: Path, inputs: Sequence[str]) -> None:
+    for name in inputs:
+        path = Path(name).resolve()
+        if path.parent == out.resolve() and path.name in {
+            "accounts.csv", "staff.csv", "summary.json", "keyrisk-report.xlsx"
+        }:
+            raise UsageError(f"--out {out} would overwrite the input {name}; choose another folder.")
+
+
+def _run_report(
+    inputs: Sequence[str],
+    opts: dict[str, Any],
+    *,
+    out: str | None,
+    lang: str,
+    quiet: bool,
+    pseudonymise: bool = False,
+    key_file: str | None = None,
+) -> int:
+    progress = _Progress(quiet)
+    progress.step(f"reading {len(inputs) + len(opts.get('accounts') or ()) + len(opts.get('staff') or ())} file(s)")
+    dataset = keyrisk.load(list(inputs), **_load_kwargs(opts))
+    key = None
+    if pseudonymise:
+        if not key_file:
+            raise UsageError("--pseudonymise needs --key-file FILE (a secret key, kept apart).")
+        key = keyrisk.read_key(key_file)
+        dataset = keyrisk.pseudonymise(dataset, key)
+    elif key_file:
+        raise UsageError("--key-file goes with --pseudonymise.")
+    progress.step("scoring")
+    analysis = keyrisk.analyse(dataset, **_method_params(opts))
+    target = Path(out) if out else _default_out(inputs, analysis.as_of)
+    all_inputs = [*inputs, *(opts.get("accounts") or ()), *(opts.get("staff") or ())]
+    _check_out(target, all_inputs)
+    progress.step(f"writing the report into {target}")
+    written = keyrisk.write_report(
+        analysis, target, lang=lang, inputs=all_inputs, pseudonymised=pseudonymise
+    )
+    progress.done()
+    click.echo(analysis.portfolio.headline)
+    click.echo(f"Report written to {target} ({len(written)} files).")
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_ingest_options
+@_method_options
+@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default under reports/).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--pseudonymise", is_flag=True, help="Replace staff names by keyed pseudonyms.")
+@click.option("--key-file", type=click.Path(dir_okay=False), help="Secret key for --pseudonymise.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+def report(
+    inputs: tuple[str, ...],
+    out: str | None,
+    lang: str,
+    pseudonymise: bool,
+    key_file: str | None,
+    quiet: bool,
+    **opts: Any,
+) -> int:
+    """Analyse INPUTS and write the risk report (workbook, charts, CSV, JSON) into --out."""
+    return _run_report(
+        inputs, opts, out=out, lang=lang, quiet=quiet, pseudonymise=pseudonymise,
+        key_file=key_file,
+    )
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Output folder (default reports/demo).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+def demo(out: str | None, lang: str, quiet: bool) -> int:
+    """Run the full report on the bundled French sample (no input needed)."""
+    paths = keyrisk.sample_paths("pme_fr")
+    opts = {
+        "accounts": [str(p) for p in paths["accounts"]],
+        "staff": [str(p) for p in paths["staff"]],
+    }
+    return _run_report(
+        [str(p) for p in paths["interactions"]], opts,
+        out=out or str(Path("reports") / "demo"), lang=lang, quiet=quiet,
+    )
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--leave", "leave", multiple=True, required=True, help="A leaving staff member.")
+@_ingest_options
+@_method_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def whatif(inputs: tuple[str, ...], leave: tuple[str, ...], as_json: bool, **opts: Any) -> int:
+    """Print what happens if the --leave people go: accounts orphaned, revenue at risk."""
+    dataset = keyrisk.load(list(inputs), **_load_kwargs(opts))
+    analysis = keyrisk.analyse(dataset, **_method_params(opts))
+    result = analysis.whatif(list(leave))
+    if as_json:
+        click.echo(json.dumps(keyrisk.departure_dict(result), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    click.echo(keyrisk.format_departure(result, analysis))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (the one place errors are translated)."""
+    try:
+        rv = cli.main(args=list(argv) if argv is not None else None, prog_name="keyrisk",
+                      standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("keyrisk: interrupted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE if exc.exit_code == 2 else int(exc.exit_code)
+    except KeyriskError as exc:
+        click.echo(f"keyrisk: error: {exc}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("keyrisk: interrupted", err=True)
+        return 130
+    except MemoryError:
+        click.echo("keyrisk: error: out of memory; the input is too large for this machine",
+                   err=True)
+        return EXIT_INPUT
+    except OSError as exc:
+        click.echo(f"keyrisk: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+                   err=True)
+        return EXIT_INPUT
+    except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
+        click.echo(
+            f"keyrisk: internal error: {type(exc).__name__}: {exc} (please report it)", err=True
+        )
+        return EXIT_INTERNAL
+    return int(rv or 0)
+
+
+def entry_point() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Safety limits of the file readers.
+
+Every limit protects the reader against a hostile or broken file (a zip bomb, a sheet that claims
+17 billion cells, a 40,000-character cell) so that a bad input ends in a one-line
+:class:`~keyrisk.errors.LimitExceededError` within seconds and bounded memory, never a hang or a
+crash. The defaults are generous for real exports; each can be raised for one read.
+
+Limits
+------
+max_file_bytes : int, default 2 GiB (2,147,483,648)
+    Largest file read at all (checked on the file size before reading a byte).
+max_uncompressed_bytes : int, default 1 GiB (1,073,741,824)
+    Largest declared *and* actual uncompressed size of one member of a workbook (XLSX, XLSM,
+    ODS are ZIP archives), and of all members together.
+max_ratio : float, default 200.0
+    Largest compression ratio (uncompressed / compressed size) of a ZIP member larger than
+    ``ratio_floor_bytes``; real workbook parts compress 5 to 50 times, zip bombs thousands of times.
+ratio_floor_bytes : int, default 8 MiB (8,388,608)
+    Members smaller than this are never refused for their ratio (small parts are harmless).
+max_members : int, default 10,000
+    Most members in a workbook archive.
+max_cells : int, default 50,000,000
+    Largest area (rows x columns of the bounding box of the cells holding a value) of the sheet
+    read, and largest rows x columns of a Parquet file. The spreadsheet engine allocates this
+    area densely, so a single cell at XFD1048576 is refused before it is allocated.
+max_columns : int, default 16,384
+    Most columns of a table (Excel's own maximum).
+max_cell_chars : int, default 32,767
+    Longest cell kept whole (Excel's own maximum); longer cells are truncated with a
+    ``cell-truncated`` warning.
+
+How to raise a limit
+--------------------
+Pass a :class:`Limits` with the new value in :class:`keyrisk.ingest.readers.ReadOptions`:
+``read_raw(path, ReadOptions(limits=Limits(max_file_bytes=8 * 2**30)))``; ``dataclasses.replace``
+changes one limit and keeps the others.
+
+Examples
+--------
+>>> from keyrisk.ingest.limits import Limits
+>>> Limits().max_cell_chars
+32767
+>>> Limits(max_ratio=1000.0).max_ratio
+1000.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from keyrisk.errors import UsageError
+
+__all__ = ["Limits"]
+
+GIB = 2**30
+MIB = 2**20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits of the readers (see the module docstring for each one and how to raise it).
+
+    Parameters
+    ----------
+    max_file_bytes : int, default 2 GiB
+        Largest file read.
+    max_uncompressed_bytes : int, default 1 GiB
+        Largest uncompressed size of one archive member, and of all together.
+    max_ratio : float, default 200.0
+        Largest compression ratio of an archive member larger than ``ratio_floor_bytes``.
+    ratio_floor_bytes : int, default 8 MiB
+        Members smaller than this are never refused for their ratio.
+    max_members : int, default 10,000
+        Most members in a workbook archive.
+    max_cells : int, default 50,000,000
+        Largest rows x columns area of the sheet read (or of a Parquet file).
+    max_columns : int, default 16,384
+        Most columns of a table.
+    max_cell_chars : int, default 32,767
+        Longest cell kept whole; longer cells are truncated with a warning.
+
+    Examples
+    --------
+    >>> Limits(max_cells=10).max_cells
+    10
+    """
+
+    max_file_bytes: int = 2 * GIB
+    max_uncompressed_bytes: int = GIB
+    max_ratio: float = 200.0
+    ratio_floor_bytes: int = 8 * MIB
+    max_members: int = 10_000
+    max_cells: int = 50_000_000
+    max_columns: int = 16_384
+    max_cell_chars: int = 32_767
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise UsageError(f"The limit {f.name!r} must be a positive number; got {value!r}.")

@@ -1,0 +1,966 @@
+"""The ingestion pipeline: files in, one :class:`~keyrisk.model.Dataset` out, nothing lost.
+
+For each file: read it (:mod:`keyrisk.ingest.readers`), map its columns to the canonical model
+(:mod:`keyrisk.ingest.layouts`), parse values (:mod:`keyrisk.ingest.values`), then decide the
+fate of every row: used, skipped with a reason, or rejected with a problem record. Then, across
+files: translate identifiers through the accounts and staff tables, attach order-line amounts,
+apply aliases, unify names written with different case, and list near-duplicate names.
+
+Row accounting holds for every file: ``read == used + skipped + rejected``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from keyrisk.errors import InputError, KeyriskError, Problem, Severity, UsageError
+from keyrisk.ingest.config import Config, FileConfig, load_config
+from keyrisk.ingest.identities import apply_aliases, near_duplicates, unify_names
+from keyrisk.ingest.layouts import ColumnMapping, map_columns, normalise_kind, normalise_stage
+from keyrisk.ingest.readers import RawTable, ReadOptions, read_raw
+from keyrisk.ingest.values import is_total_label, normalise_names, parse_dates, parse_numbers
+from keyrisk.model import (
+    ACCOUNT_COLUMNS,
+    INTERACTION_COLUMNS,
+    STAFF_COLUMNS,
+    Dataset,
+    FileReport,
+    IngestReport,
+    RowCounts,
+    conform,
+    empty_table,
+)
+
+__all__ = ["InspectResult", "LoadOptions", "inspect", "load"]
+
+PathLike = str | os.PathLike[str]
+DATE_ORDERS = ("auto", "dayfirst", "monthfirst")
+
+_TRUE = {
+    "1",
+    "true",
+    "yes",
+    "y",
+    "oui",
+    "o",
+    "vrai",
+    "x",
+    "actif",
+    "active",
+    "active staff",
+    "en poste",
+}
+_FALSE = {"0", "false", "no", "n", "non", "faux", "inactif", "inactive", "parti", "left", "sorti"}
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Options of :func:`load` that apply to every file (the configuration may refine them).
+
+    Parameters
+    ----------
+    sep, sheet, encoding, header_row
+        Forced delimiter, sheet name, encoding and header row (1-based, as the user sees it).
+    dates : {"auto", "dayfirst", "monthfirst"}
+        Day-first policy. ``auto``: decided per column from the values; French-headed files read
+        day-first; a column that cannot be decided is an error asking for one of the others.
+    config : Config or None
+        A parsed ``keyrisk.toml``.
+    near_duplicate_threshold : float
+        Cosine similarity from which two names are listed as possible duplicates.
+    """
+
+    sep: str | None = None
+    sheet: str | None = None
+    encoding: str | None = None
+    header_row: int | None = None
+    dates: str = "auto"
+    config: Config = field(default_factory=lambda: load_config(None))
+    near_duplicate_threshold: float = 0.75
+
+    def __post_init__(self) -> None:
+        if self.dates not in DATE_ORDERS:
+            raise UsageError(
+                f"The 'dates' option must be one of {', '.join(DATE_ORDERS)}; got {self.dates!r}."
+            )
+        if self.sep is not None and self.sep not in (",", ";", "\t", "|"):
+            raise UsageError(
+                f"The 'sep' option must be one of ',', ';', '\\t', '|'; got {self.sep!r}."
+            )
+
+
+@dataclass
+class _FileResult:
+    report: FileReport
+    frame: pd.DataFrame  # canonical columns of the role (kept rows only)
+    raw_kept: pd.DataFrame | None = None  # raw cells of the kept rows (interactions only)
+    mapping: ColumnMapping | None = None
+    file_config: FileConfig | None = None
+    error: str | None = None
+
+
+class _Rows:
+    """Decides the fate of each data row of one file and records the problems."""
+
+    def __init__(self, raw: RawTable, problems: list[Problem]) -> None:
+        self.raw = raw
+        self.n = len(raw.data)
+        self.fate = np.zeros(self.n, dtype=np.int8)  # 0 used, 1 skipped, 2 rejected
+        self.problems = problems
+        self.file = Path(raw.path).name
+
+    def flag(
+        self,
+        mask: pd.Series | np.ndarray,
+        *,
+        code: str,
+        message: str,
+        column: str | None,
+        values: pd.Series | None,
+        fate: int,
+    ) -> None:
+        """Mark rows not yet decided; ``fate`` 1 skips them, 2 rejects them, 0 only warns."""
+        m = np.asarray(mask, dtype=bool) & (self.fate == 0)
+        if not m.any():
+            return
+        if fate:
+            self.fate[m] = fate
+        severity: Severity = "error" if fate == 2 else ("info" if fate == 1 else "warning")
+        idx = np.flatnonzero(m)
+        vals = values.to_numpy(dtype=object)[idx] if values is not None else [None] * len(idx)
+        rows = self.raw.rows[idx]
+        for row, value in zip(rows.tolist(), vals, strict=True):
+            self.problems.append(
+                Problem(
+                    code=code,
+                    message=message,
+                    file=self.file,
+                    sheet=self.raw.sheet,
+                    row=int(row),
+                    column=column,
+                    value=None if _is_missing(value) else str(value),
+                    severity=severity,
+                )
+            )
+
+    @property
+    def keep(self) -> np.ndarray:
+        return self.fate == 0
+
+    def counts(self) -> RowCounts:
+        skipped = int((self.fate == 1).sum()) + self.raw.skipped
+        rejected = int((self.fate == 2).sum()) + self.raw.rejected
+        return RowCounts(
+            read=self.raw.read,
+            used=int((self.fate == 0).sum()),
+            skipped=skipped,
+            rejected=rejected,
+        )
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and np.isnan(value)
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    """Return raw cells as text (string dtype); integral floats lose their ``.0``."""
+    if isinstance(series.dtype, pd.StringDtype):
+        return series
+    uniques = pd.unique(series.to_numpy(dtype=object))
+    table: dict[object, object] = {}
+    for value in uniques:
+        if _is_missing(value):
+            table[value] = pd.NA
+        elif isinstance(value, bool):
+            table[value] = str(value)
+        elif isinstance(value, float) and value.is_integer():
+            table[value] = str(int(value))
+        elif isinstance(value, dt.datetime):
+            table[value] = value.isoformat(sep=" ")
+        elif isinstance(value, dt.date):
+            table[value] = value.isoformat()
+        else:
+            table[value] = str(value)
+    out = series.map(lambda v: table.get(v, pd.NA) if not _is_missing(v) else pd.NA)
+    return out.astype("string")
+
+
+def _column(raw: RawTable, headers: Sequence[str]) -> pd.Series:
+    """One canonical column from one or several source headers (joined by a space)."""
+    parts = [_as_text(raw.data[h]) for h in headers]
+    if len(parts) == 1:
+        return parts[0]
+    joined = parts[0].fillna("")
+    for part in parts[1:]:
+        joined = joined.str.cat(part.fillna(""), sep=" ")
+    joined = joined.str.strip()
+    return joined.mask(joined == "", pd.NA)
+
+
+def _raw_column(raw: RawTable, headers: Sequence[str]) -> pd.Series:
+    """The raw cells of a single-header field, untouched (for number and date parsing)."""
+    if len(headers) == 1:
+        return raw.data[headers[0]]
+    return _column(raw, headers)
+
+
+def _is_french(mapping: ColumnMapping) -> bool:
+    layout = mapping.layout.casefold()
+    return "french" in layout or "(fr" in layout or "français" in layout
+
+
+def _parse_bool(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse an active flag: (boolean Series, bad mask)."""
+    text = _as_text(values).str.strip().str.casefold()
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    out[text.isin(_TRUE).fillna(False).astype(bool)] = True
+    out[text.isin(_FALSE).fillna(False).astype(bool)] = False
+    bad = (text.notna() & out.isna()).astype(bool)
+    return out, bad
+
+
+def _dates(
+    raw: RawTable,
+    rows: _Rows,
+    mapping: ColumnMapping,
+    fieldname: str,
+    opts: LoadOptions,
+    fc: FileConfig | None,
+    *,
+    required: bool,
+) -> tuple[pd.Series, str | None]:
+    headers = mapping.columns.get(fieldname)
+    if not headers:
+        return pd.Series(pd.NaT, index=raw.data.index, dtype="datetime64[ns]"), None
+    header = " + ".join(headers)
+    cells = _raw_column(raw, headers)
+    order = opts.dates
+    if order == "auto" and fc is not None and fc.dates:
+        order = fc.dates
+    parsed = parse_dates(
+        cells,
+        order=order,
+        french=_is_french(mapping),
+        date1904=raw.date1904,
+        column=header,
+        file=Path(raw.path).name,
+    )
+    text = _as_text(cells)
+    if required:
+        rows.flag(
+            parsed.impossible,
+            code="impossible-date",
+            message="this date does not exist",
+            column=header,
+            values=text,
+            fate=2,
+        )
+        rows.flag(
+            parsed.bad,
+            code="bad-date",
+            message="the date cannot be read",
+            column=header,
+            values=text,
+            fate=2,
+        )
+        rows.flag(
+            text.isna().to_numpy(),
+            code="missing-date",
+            message="the date is empty: the row cannot be placed in time",
+            column=header,
+            values=None,
+            fate=1,
+        )
+    else:
+        rows.flag(
+            (parsed.bad | parsed.impossible).to_numpy(),
+            code="bad-date",
+            message="the date cannot be read; left empty",
+            column=header,
+            values=text,
+            fate=0,
+        )
+    values = parsed.values.where(~(parsed.bad | parsed.impossible))
+    return values.astype("datetime64[ns]").dt.normalize(), parsed.policy
+
+
+def _numbers(
+    raw: RawTable, rows: _Rows, mapping: ColumnMapping, fieldname: str
+) -> pd.Series | None:
+    headers = mapping.columns.get(fieldname)
+    if not headers:
+        return None
+    header = " + ".join(headers)
+    cells = _raw_column(raw, headers)
+    parsed = parse_numbers(cells)
+    rows.flag(
+        parsed.bad.to_numpy(),
+        code="bad-number",
+        message=f"the {fieldname} cannot be read as a number; left empty",
+        column=header,
+        values=_as_text(cells),
+        fate=0,
+    )
+    return parsed.values.where(~parsed.bad).astype("float64")
+
+
+def _names(raw: RawTable, mapping: ColumnMapping, fieldname: str) -> pd.Series | None:
+    headers = mapping.columns.get(fieldname)
+    if not headers:
+        return None
+    return normalise_names(_column(raw, headers))
+
+
+def _text(raw: RawTable, mapping: ColumnMapping, fieldname: str) -> pd.Series | None:
+    headers = mapping.columns.get(fieldname)
+    if not headers:
+        return None
+    return normalise_names(_column(raw, headers))
+
+
+def _common_skips(
+    raw: RawTable, rows: _Rows, mapping: ColumnMapping, key_fields: Sequence[str]
+) -> None:
+    """Total lines and exact duplicates, skipped and listed."""
+    for name in key_fields:
+        values = _names(raw, mapping, name)
+        if values is None:
+            continue
+        header = " + ".join(mapping.columns[name])
+        rows.flag(
+            is_total_label(values).fillna(False).to_numpy(dtype=bool),
+            code="total-row",
+            message="a total line, not data: skipped",
+            column=header,
+            values=values,
+            fate=1,
+        )
+    if raw.data.shape[1]:
+        dup = raw.data.duplicated(keep="first").to_numpy()
+        rows.flag(
+            dup,
+            code="duplicate-row",
+            message="an exact copy of an earlier row: counted once",
+            column=None,
+            values=None,
+            fate=1,
+        )
+
+
+def _interactions(
+    raw: RawTable, mapping: ColumnMapping, opts: LoadOptions, fc: FileConfig | None, rows: _Rows
+) -> tuple[pd.DataFrame, str | None]:
+    account = _names(raw, mapping, "account")
+    staff = _names(raw, mapping, "staff")
+    assert account is not None and staff is not None
+    _common_skips(raw, rows, mapping, ("account", "staff"))
+    acc_h = " + ".join(mapping.columns["account"])
+    stf_h = " + ".join(mapping.columns["staff"])
+    rows.flag(
+        (account.isna() & staff.isna()).to_numpy(),
+        code="no-relationship",
+        message="neither an account nor a staff member on this row",
+        column=None,
+        values=None,
+        fate=1,
+    )
+    rows.flag(
+        account.isna().to_numpy(),
+        code="missing-account",
+        message="the account is empty",
+        column=acc_h,
+        values=None,
+        fate=2,
+    )
+    rows.flag(
+        staff.isna().to_numpy(),
+        code="missing-staff",
+        message="the staff member is empty",
+        column=stf_h,
+        values=None,
+        fate=2,
+    )
+    dates, policy = _dates(raw, rows, mapping, "date", opts, fc, required=True)
+    amount = _numbers(raw, rows, mapping, "amount")
+    weight = _numbers(raw, rows, mapping, "weight")
+    config = opts.config
+    frame = pd.DataFrame(
+        {
+            "account": account,
+            "staff": staff,
+            "date": dates,
+            "kind": normalise_kind(_as_text(raw.data[mapping.columns["kind"][0]]), config.kinds)
+            if mapping.columns.get("kind")
+            else pd.NA,
+            "weight": weight.fillna(1.0) if weight is not None else 1.0,
+            "amount": amount if amount is not None else np.nan,
+            "note": _text(raw, mapping, "note") if mapping.columns.get("note") else pd.NA,
+        }
+    )
+    if mapping.columns.get("stage"):
+        header = mapping.columns["stage"][0]
+        text = _as_text(raw.data[header])
+        stages, unknown = normalise_stage(text, config.stages)
+        frame["stage"] = stages
+        for label in sorted(unknown):
+            first = int(np.flatnonzero((text == label).fillna(False).to_numpy())[0])
+            rows.problems.append(
+                Problem(
+                    code="unknown-stage",
+                    message="a stage that is neither won, lost nor open: counted as an "
+                    "interaction, not as revenue (settle it in [stages] of keyrisk.toml)",
+                    file=rows.file,
+                    sheet=raw.sheet,
+                    row=int(raw.rows[first]),
+                    column=header,
+                    value=label,
+                    severity="warning",
+                )
+            )
+            frame.loc[(text == label).fillna(False).to_numpy(), "stage"] = "unknown"
+    frame["source"] = rows.file
+    frame["row"] = raw.rows
+    return frame, policy
+
+
+def _accounts(
+    raw: RawTable, mapping: ColumnMapping, opts: LoadOptions, fc: FileConfig | None, rows: _Rows
+) -> pd.DataFrame:
+    account = _names(raw, mapping, "account")
+    account_id = _names(raw, mapping, "account_id")
+    if account is None:
+        account = account_id
+    assert account is not None
+    _common_skips(raw, rows, mapping, ("account",))
+    rows.flag(
+        account.isna().to_numpy(),
+        code="missing-account",
+        message="the account is empty",
+        column=" + ".join(mapping.columns.get("account") or mapping.columns["account_id"]),
+        values=None,
+        fate=2,
+    )
+    revenue = _numbers(raw, rows, mapping, "revenue")
+    owner = _names(raw, mapping, "owner")
+    frame = pd.DataFrame(
+        {
+            "account": account,
+            "account_id": account_id if account_id is not None else pd.NA,
+            "revenue": revenue if revenue is not None else np.nan,
+            "owner": owner if owner is not None else pd.NA,
+            "segment": _text(raw, mapping, "segment") if mapping.columns.get("segment") else pd.NA,
+            "source": rows.file,
+            "row": raw.rows,
+        }
+    )
+    _merge_repeats(frame, rows, "account", ("owner", "revenue"))
+    return frame
+
+
+def _staff(
+    raw: RawTable, mapping: ColumnMapping, opts: LoadOptions, fc: FileConfig | None, rows: _Rows
+) -> pd.DataFrame:
+    staff = _names(raw, mapping, "staff")
+    staff_id = _names(raw, mapping, "staff_id")
+    if staff is None:
+        staff = staff_id
+    assert staff is not None
+    _common_skips(raw, rows, mapping, ("staff",))
+    rows.flag(
+        staff.isna().to_numpy(),
+        code="missing-staff",
+        message="the staff member is empty",
+        column=" + ".join(mapping.columns.get("staff") or mapping.columns["staff_id"]),
+        values=None,
+        fate=2,
+    )
+    start, _ = _dates(raw, rows, mapping, "start_date", opts, fc, required=False)
+    end, _ = _dates(raw, rows, mapping, "end_date", opts, fc, required=False)
+    active: pd.Series | Any = pd.NA
+    if mapping.columns.get("active"):
+        header = mapping.columns["active"][0]
+        active, bad = _parse_bool(raw.data[header])
+        rows.flag(
+            bad.to_numpy(),
+            code="bad-flag",
+            message="the active flag is neither yes nor no; left unknown",
+            column=header,
+            values=_as_text(raw.data[header]),
+            fate=0,
+        )
+    frame = pd.DataFrame(
+        {
+            "staff": staff,
+            "staff_id": staff_id if staff_id is not None else pd.NA,
+            "role": _text(raw, mapping, "role") if mapping.columns.get("role") else pd.NA,
+            "department": _text(raw, mapping, "department")
+            if mapping.columns.get("department")
+            else pd.NA,
+            "start_date": start,
+            "end_date": end,
+            "active": active,
+            "source": rows.file,
+            "row": raw.rows,
+        }
+    )
+    _merge_repeats(frame, rows, "staff", ("role", "end_date"))
+    return frame
+
+
+def _merge_repeats(frame: pd.DataFrame, rows: _Rows, key: str, compare: Sequence[str]) -> None:
+    """Later rows repeating a name already listed are merged into the first (skipped).
+
+    A repeat that disagrees with the first row on one of ``compare`` is rejected instead, so that
+    the conflict is listed rather than silently resolved.
+    """
+    live = pd.Series(rows.keep, index=frame.index)
+    keys = frame[key].str.casefold().where(live)
+    repeat = (keys.duplicated(keep="first") & keys.notna()).astype(bool)
+    if not repeat.any():
+        return
+    groups = frame[(live & keys.notna()).astype(bool)].groupby(keys, sort=False)
+    for col in compare:
+        first_values = keys.map(groups[col].first())
+        differs = repeat & frame[col].notna() & first_values.notna()
+        differs = (differs & (frame[col] != first_values)).fillna(False).astype(bool)
+        rows.flag(
+            differs.to_numpy(),
+            code="duplicate-key",
+            message=f"this {key} is listed again with another {col}: the first row is kept",
+            column=col,
+            values=frame[col].astype("string"),
+            fate=2,
+        )
+    rows.flag(
+        repeat.to_numpy(),
+        code="duplicate-key",
+        message=f"this {key} is already listed above: merged into its first row",
+        column=key,
+        values=frame[key],
+        fate=1,
+    )
+
+
+def _read_one(
+    path: PathLike, role_hint: str | None, opts: LoadOptions
+) -> tuple[RawTable, ColumnMapping, FileConfig | None]:
+    fc = opts.config.for_file(str(path))
+    read_opts = ReadOptions(
+        sep=opts.sep or (fc.sep if fc else None),
+        sheet=opts.sheet or (fc.sheet if fc else None),
+        encoding=opts.encoding or (fc.encoding if fc else None),
+        header_row=opts.header_row or (fc.header_row if fc else None),
+    )
+    raw = read_raw(path, read_opts)
+    role = (fc.role if fc and fc.role else None) or role_hint
+    mapping = map_columns(
+        raw.headers,
+        role=role,
+        overrides=dict(fc.columns) if fc else None,
+        file=Path(raw.path).name,
+        sample=raw.data.head(50),
+    )
+    return raw, mapping, fc
+
+
+def _file_report(raw: RawTable, mapping: ColumnMapping | None, role: str) -> FileReport:
+    return FileReport(
+        path=str(raw.path),
+        role=role,
+        format=raw.format,
+        sha256=raw.sha256,
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        sheet=raw.sheet,
+        header_row=raw.header_row,
+        layout=mapping.layout if mapping else None,
+        mapping=mapping.mapping if mapping else {},
+        notes=list(raw.notes) + (list(mapping.notes) if mapping else []),
+    )
+
+
+def _process(path: PathLike, role_hint: str | None, opts: LoadOptions) -> _FileResult:
+    raw, mapping, fc = _read_one(path, role_hint, opts)
+    problems: list[Problem] = list(raw.problems)
+    rows = _Rows(raw, problems)
+    report = _file_report(raw, mapping, mapping.role)
+    raw_kept: pd.DataFrame | None = None
+    if mapping.role == "interactions":
+        frame, policy = _interactions(raw, mapping, opts, fc, rows)
+        report.date_policy = policy
+        raw_kept = raw.data.loc[rows.keep]
+    elif mapping.role == "accounts":
+        frame = _accounts(raw, mapping, opts, fc, rows)
+    elif mapping.role == "staff":
+        frame = _staff(raw, mapping, opts, fc, rows)
+    else:  # "lines": amounts are attached later, rows decided there
+        frame = pd.DataFrame(index=raw.data.index)
+    keep = rows.keep
+    frame = frame.loc[keep].reset_index(drop=True)
+    if raw_kept is not None:
+        raw_kept = raw_kept.reset_index(drop=True)
+    report.rows = rows.counts()
+    report._problems = problems  # type: ignore[attr-defined]
+    report._rows = rows  # type: ignore[attr-defined]
+    return _FileResult(report, frame, raw_kept, mapping, fc)
+
+
+def _attach_lines(result: _FileResult, interactions: list[_FileResult]) -> None:
+    """Order lines (role "lines"): amount per key, added to the interactions joined on it."""
+    fc = result.file_config
+    rows: _Rows = result.report._rows  # type: ignore[attr-defined]
+    raw = rows.raw
+    if fc is None or not fc.key or not fc.join or not fc.amount:
+        raise UsageError(
+            f"{rows.file}: a 'lines' file needs key, join and amount in keyrisk.toml "
+            '(e.g. key = "order_id", join = "order_id", amount = ["unit_price", "quantity"]).'
+        )
+    for col in [fc.key, *fc.amount, *([fc.discount] if fc.discount else [])]:
+        if col not in raw.headers:
+            raise UsageError(
+                f"{rows.file}: column {col!r} of keyrisk.toml is not in the file; "
+                f"its columns are {', '.join(raw.headers)}."
+            )
+    amount = pd.Series(1.0, index=raw.data.index)
+    bad = pd.Series(False, index=raw.data.index)
+    for col in fc.amount:
+        parsed = parse_numbers(raw.data[col])
+        amount = amount * parsed.values
+        bad |= parsed.bad | parsed.values.isna()
+    if fc.discount:
+        parsed = parse_numbers(raw.data[fc.discount])
+        amount = amount * (1 - parsed.values.fillna(0.0))
+        bad |= parsed.bad
+    key = _as_text(raw.data[fc.key])
+    rows.flag(
+        bad.to_numpy(),
+        code="bad-number",
+        message="the line amount cannot be computed",
+        column=" * ".join(fc.amount),
+        values=None,
+        fate=2,
+    )
+    known: set[str] = set()
+    targets = [r for r in interactions if r.raw_kept is not None and fc.join in r.raw_kept]
+    if not targets:
+        raise UsageError(
+            f"{rows.file}: no interactions file has the column {fc.join!r} to join the lines on."
+        )
+    for target in targets:
+        assert target.raw_kept is not None
+        known.update(_as_text(target.raw_kept[fc.join]).dropna().unique().tolist())
+    rows.flag(
+        (~key.isin(known).fillna(False)).to_numpy(dtype=bool),
+        code="unknown-id",
+        message=f"no kept interaction has this {fc.join}",
+        column=fc.key,
+        values=key,
+        fate=2,
+    )
+    live = rows.keep
+    totals = amount[live].groupby(key[live]).sum()
+    for target in targets:
+        assert target.raw_kept is not None
+        joined = _as_text(target.raw_kept[fc.join]).map(totals).astype("float64")
+        frame = target.frame
+        frame["amount"] = frame["amount"].where(frame["amount"].notna(), joined)
+    result.report.rows = rows.counts()
+
+
+def _translate_ids(
+    values: pd.Series, ids: pd.Series, names: pd.Series, known_names: set[str]
+) -> pd.Series:
+    """Replace identifiers by names where a value is an id and not already a name."""
+    table = dict(zip(ids.str.casefold(), names, strict=True))
+    folded = values.str.casefold()
+    is_id = folded.isin(table.keys()) & ~folded.isin(known_names)
+    if not is_id.any():
+        return values
+    out = values.copy()
+    out[is_id] = folded[is_id].map(table)
+    return out.astype("string")
+
+
+def _settings_from_config(config: Config) -> dict[str, Any]:
+    params: dict[str, Any] = dict(config.analysis)
+    if config.kind_weights:
+        params["kind_weights"] = dict(config.kind_weights)
+    return params
+
+
+def _collect(
+    paths: Sequence[PathLike],
+    accounts: Sequence[PathLike],
+    staff: Sequence[PathLike],
+    opts: LoadOptions,
+    *,
+    strict: bool,
+) -> tuple[list[_FileResult], list[FileReport]]:
+    jobs: list[tuple[PathLike, str | None]] = [(p, None) for p in paths]
+    jobs += [(p, "accounts") for p in accounts]
+    jobs += [(p, "staff") for p in staff]
+    if not jobs:
+        raise UsageError("No input file given.")
+    results: list[_FileResult] = []
+    failed: list[FileReport] = []
+    for path, role in jobs:
+        if not Path(path).exists():
+            raise InputError(f"{path}: no such file.")
+        if Path(path).is_dir():
+            raise InputError(f"{path}: is a folder, not a file.")
+        try:
+            results.append(_process(path, role, opts))
+        except KeyriskError as exc:
+            if strict or isinstance(exc, UsageError):
+                raise
+            report = FileReport(path=str(path), role=role or "unknown", format="?")
+            report.notes.append(str(exc))
+            report._error = str(exc)  # type: ignore[attr-defined]
+            failed.append(report)
+    interactions = [r for r in results if r.report.role == "interactions"]
+    for result in results:
+        if result.report.role == "lines":
+            _attach_lines(result, interactions)
+    return results, failed
+
+
+def _assemble(results: list[_FileResult], opts: LoadOptions) -> Dataset:
+    report = IngestReport()
+    for r in results:
+        report.files.append(r.report)
+        report.problems.extend(r.report._problems)  # type: ignore[attr-defined]
+    inter_frames = [r.frame for r in results if r.report.role == "interactions"]
+    has_dates = any(
+        r.mapping is not None and r.mapping.columns.get("date")
+        for r in results
+        if r.report.role == "interactions"
+    )
+    acc_frames = [r.frame for r in results if r.report.role == "accounts"]
+    stf_frames = [r.frame for r in results if r.report.role == "staff"]
+    inter = (
+        pd.concat([conform(f, INTERACTION_COLUMNS) for f in inter_frames], ignore_index=True)
+        if inter_frames
+        else empty_table(INTERACTION_COLUMNS)
+    )
+    acc = (
+        pd.concat([conform(f, ACCOUNT_COLUMNS) for f in acc_frames], ignore_index=True)
+        if acc_frames
+        else empty_table(ACCOUNT_COLUMNS)
+    )
+    stf = (
+        pd.concat([conform(f, STAFF_COLUMNS) for f in stf_frames], ignore_index=True)
+        if stf_frames
+        else empty_table(STAFF_COLUMNS)
+    )
+    # identifiers -> names through the accounts and staff tables
+    if acc["account_id"].notna().any():
+        ids = acc.dropna(subset=["account_id"])
+        names = set(acc["account"].str.casefold().dropna())
+        inter["account"] = _translate_ids(
+            inter["account"], ids["account_id"], ids["account"], names
+        )
+    if stf["staff_id"].notna().any():
+        ids = stf.dropna(subset=["staff_id"])
+        names = set(stf["staff"].str.casefold().dropna())
+        inter["staff"] = _translate_ids(inter["staff"], ids["staff_id"], ids["staff"], names)
+        acc["owner"] = _translate_ids(acc["owner"], ids["staff_id"], ids["staff"], names)
+    # aliases, then one spelling per name (as first written)
+    aliases = opts.config.aliases
+    for kind, columns in (
+        ("staff", [(inter, "staff"), (acc, "owner"), (stf, "staff")]),
+        ("account", [(inter, "account"), (acc, "account")]),
+    ):
+        table = aliases.get(kind, {})
+        unused_all: set[str] | None = None
+        for frame, col in columns:
+            if table:
+                frame[col], unused = apply_aliases(frame[col], table)
+                unused_all = unused if unused_all is None else unused_all & unused
+        for alias in sorted(unused_all or ()):
+            report.problems.append(
+                Problem(
+                    code="alias-unused",
+                    message=f"this {kind} alias of the configuration matched no name",
+                    file=opts.config.path,
+                    value=alias,
+                    severity="warning",
+                )
+            )
+        lengths = [len(frame) for frame, _ in columns]
+        combined = pd.concat([frame[col] for frame, col in columns], ignore_index=True)
+        unified = unify_names(combined.astype("string"))
+        start = 0
+        for (frame, col), n in zip(columns, lengths, strict=True):
+            frame[col] = unified.iloc[start : start + n].to_numpy()
+            frame[col] = frame[col].astype("string")
+            start += n
+        names = sorted(set(unified.dropna().tolist()))
+        dups = near_duplicates(names, kind=kind, threshold=opts.near_duplicate_threshold)
+        if len(dups):
+            report.near_duplicates = (
+                pd.concat([report.near_duplicates, dups], ignore_index=True)
+                if len(report.near_duplicates)
+                else dups.reset_index(drop=True)
+            )
+            for rec in dups.itertuples(index=False):
+                report.problems.append(
+                    Problem(
+                        code="near-duplicate-name",
+                        message=f"two {kind} names may be the same ({rec.similarity:.2f} "
+                        "similar): merge them with [aliases] in keyrisk.toml if so",
+                        value=f"{rec.name} ~ {rec.similar_to}",
+                        column=kind,
+                        severity="warning",
+                    )
+                )
+    dataset = Dataset(
+        interactions=conform(inter, INTERACTION_COLUMNS),
+        accounts=conform(acc, ACCOUNT_COLUMNS),
+        staff=conform(stf, STAFF_COLUMNS),
+        report=report,
+        has_dates=bool(has_dates),
+    )
+    dataset.settings = _settings_from_config(opts.config)
+    return dataset
+
+
+def _options(config: PathLike | Config | None, kwargs: Mapping[str, Any]) -> LoadOptions:
+    cfg = config if isinstance(config, Config) else load_config(config)
+    return LoadOptions(config=cfg, **kwargs)
+
+
+def _as_list(paths: PathLike | Iterable[PathLike] | None) -> list[PathLike]:
+    if paths is None:
+        return []
+    if isinstance(paths, str | os.PathLike):
+        return [paths]
+    return list(paths)
+
+
+def load(
+    paths: PathLike | Iterable[PathLike],
+    *,
+    accounts: PathLike | Iterable[PathLike] | None = None,
+    staff: PathLike | Iterable[PathLike] | None = None,
+    config: PathLike | Config | None = None,
+    **options: Any,
+) -> Dataset:
+    """Read exports into a :class:`~keyrisk.model.Dataset`.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        Interaction files (CSV/TSV/TXT, XLSX/XLSM, XLS, ODS, Parquet). A file whose columns make
+        it an accounts or staff table (e.g. a HubSpot companies export) is read as such.
+    accounts, staff : path or list of paths, optional
+        Files read as the accounts table (revenue, owner, segment) and the staff table.
+    config : path or Config, optional
+        A ``keyrisk.toml`` file: column mappings, kind weights, aliases, analysis parameters.
+    **options
+        Fields of :class:`LoadOptions`: ``sep``, ``sheet``, ``encoding``, ``header_row``,
+        ``dates`` ("auto", "dayfirst", "monthfirst"), ``near_duplicate_threshold``.
+
+    Returns
+    -------
+    Dataset
+        The canonical tables and the ingestion report.
+
+    Raises
+    ------
+    InputError
+        When a file cannot be read or no row is usable; :class:`UsageError` for bad options.
+
+    Examples
+    --------
+    >>> import keyrisk
+    >>> ds = keyrisk.load(keyrisk.sample_paths("pme_fr")["interactions"],
+    ...                   accounts=keyrisk.sample_paths("pme_fr")["accounts"])  # doctest: +SKIP
+    """
+    opts = _options(config, options)
+    results, _ = _collect(_as_list(paths), _as_list(accounts), _as_list(staff), opts, strict=True)
+    dataset = _assemble(results, opts)
+    if dataset.interactions.empty and dataset.accounts["owner"].isna().all():
+        rows = dataset.report.rows
+        first = next((p for p in dataset.report.problems if p.severity == "error"), None)
+        detail = f"; first problem: {first}" if first else ""
+        raise InputError(
+            f"No usable relationship in the input: {rows.read} rows read, {rows.used} used, "
+            f"{rows.skipped} skipped, {rows.rejected} rejected{detail}",
+            problem=first,
+        )
+    return dataset
+
+
+@dataclass
+class InspectResult:
+    """What :func:`inspect` found: per-file detection, row counts, problems, usability."""
+
+    files: list[FileReport]
+    problems: list[Problem]
+    usable: bool
+    error: str | None = None
+
+    @property
+    def rows(self) -> RowCounts:
+        total = RowCounts()
+        for f in self.files:
+            total = total + f.rows
+        return total
+
+    def as_dict(self) -> dict[str, Any]:
+        first = self.files[0] if self.files else None
+        return {
+            "usable": self.usable,
+            "error": self.error,
+            "format": first.format if first else None,
+            "encoding": first.encoding if first else None,
+            "delimiter": first.delimiter if first else None,
+            "sheet": first.sheet if first else None,
+            "header_row": first.header_row if first else None,
+            "layout": first.layout if first else None,
+            "mapping": dict(first.mapping) if first else {},
+            "date_policy": first.date_policy if first else None,
+            "rows": self.rows.as_dict(),
+            "files": [f.as_dict() for f in self.files],
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def inspect(
+    paths: PathLike | Iterable[PathLike],
+    *,
+    accounts: PathLike | Iterable[PathLike] | None = None,
+    staff: PathLike | Iterable[PathLike] | None = None,
+    config: PathLike | Config | None = None,
+    **options: Any,
+) -> InspectResult:
+    """Detect what each file is and how it would be read, without stopping at the first error.
+
+    Returns an :class:`InspectResult`; ``usable`` is False when a file cannot be read or no row
+    is usable. Usage errors (bad options) are raised.
+    """
+    opts = _options(config, options)
+    results, failed = _collect(
+        _as_list(paths), _as_list(accounts), _as_list(staff), opts, strict=False
+    )
+    error = failed[0]._error if failed else None  # type: ignore[attr-defined]
+    try:
+        dataset = _assemble(results, opts)
+    except KeyriskError as exc:
+        return InspectResult([r.report for r in results] + failed, [], False, str(exc))
+    files = list(dataset.report.files) + failed
+    used = dataset.report.rows.used
+    usable = not failed and used > 0
+    if not failed and used == 0:
+        error = "no usable row in the input"
+    return InspectResult(files, dataset.report.problems, usable, error)

@@ -1,0 +1,74 @@
+"""Tests of keyrisk.ingest.identities."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from keyrisk.errors import UsageError
+from keyrisk.ingest.identities import apply_aliases, match_key, near_duplicates, unify_names
+
+
+def test_unify_names_keeps_the_first_spelling() -> None:
+    names = pd.Series(
+        ["MARIE DUPONT", "Marie Dupont", None, "marie dupont", "Jean"], dtype="string"
+    )
+    out = unify_names(names)
+    assert out.tolist() == ["MARIE DUPONT", "MARIE DUPONT", pd.NA, "MARIE DUPONT", "Jean"]
+    assert out.dtype == "string"
+    assert unify_names(pd.Series([], dtype="string")).tolist() == []
+
+
+def test_apply_aliases() -> None:
+    names = pd.Series(["JM", "Marie", "jm ", None], dtype="string")
+    out, unused = apply_aliases(names, {"jm": "Jean  Martin", "Bob": "Robert"})
+    assert out.tolist() == ["Jean Martin", "Marie", "Jean Martin", pd.NA]
+    assert unused == {"Bob"}
+    same, none = apply_aliases(names, {})
+    assert same.tolist() == ["JM", "Marie", "jm", pd.NA]
+    assert none == set()
+    with pytest.raises(UsageError):
+        apply_aliases(names, {"jm": "A", "JM": "B"})
+
+
+def test_match_key() -> None:
+    keys = match_key(pd.Series(["DUPONT Marie", "Marie Dupont", "marie.dupont@acme.fr", "É-Ö"]))
+    assert keys.tolist() == ["dupont marie", "dupont marie", "dupont marie", "e o"]
+
+
+def test_near_duplicates() -> None:
+    names = [
+        "DUPONT Marie",
+        "Marie Dupont",
+        "marie.dupont@acme.fr",
+        "marie dupont",  # the same as "Marie Dupont" once case-folded: not listed
+        "Jean Martin",
+        "Jeanne Martin",
+        "Alice Bernard",
+        "Paul Durand",
+    ]
+    pairs = near_duplicates(names, kind="staff")
+    assert list(pairs.columns) == ["kind", "name", "similar_to", "similarity"]
+    found = {(r.name, r.similar_to): r.similarity for r in pairs.itertuples()}
+    assert found[("DUPONT Marie", "Marie Dupont")] == 1.0
+    assert found[("DUPONT Marie", "marie.dupont@acme.fr")] == 1.0
+    assert found[("Marie Dupont", "marie.dupont@acme.fr")] == 1.0
+    assert 0.75 <= found[("Jean Martin", "Jeanne Martin")] < 1.0
+    assert len(found) == 4  # nothing for Alice Bernard / Paul Durand, nor "marie dupont"
+    assert set(pairs["kind"]) == {"staff"}
+    assert pairs["similarity"].is_monotonic_decreasing
+    assert pairs.attrs["truncated"] is False
+    # Deterministic whatever the input order.
+    again = near_duplicates(list(reversed(names)), kind="staff")
+    pd.testing.assert_frame_equal(pairs, again)
+
+
+def test_near_duplicates_empty_and_limits() -> None:
+    empty = near_duplicates([], kind="account")
+    assert empty.empty
+    assert empty.dtypes.astype(str).tolist() == ["string", "string", "string", "float64"]
+    assert near_duplicates(["Acme"], kind="account").empty
+    truncated = near_duplicates(["b x", "a x", "c"], kind="account", max_names=2)
+    assert truncated.attrs["truncated"] is True
+    with pytest.raises(UsageError):
+        near_duplicates(["a"], kind="staff", threshold=0)

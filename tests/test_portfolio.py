@@ -1,0 +1,418 @@
+"""Tests of keyrisk.portfolio: tiny named portfolios worked by hand, and brute-force properties."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from keyrisk.errors import UsageError
+from keyrisk.portfolio import (
+    BusFactor,
+    bus_factor,
+    client_concentration,
+    departure,
+    exact_bus_factor,
+    greedy_bus_factor,
+    single_holder_share,
+    top_departures,
+    top_pair,
+)
+
+
+def make(
+    sets: dict[str, tuple[str, ...]], revenue: dict[str, float], orphaned: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Build (holders, revenue, orphaned) from {account: holder names} and {account: revenue}."""
+    rows = [(account, name) for account, names in sets.items() for name in names]
+    holders = pd.DataFrame(rows, columns=["account", "staff"])
+    rev = pd.Series(revenue, dtype="float64")
+    orph = pd.Series(rev.index.isin(list(orphaned)), index=rev.index)
+    return holders, rev, orph
+
+
+# A team of three: ann and bob share the big account D.
+TEAM = make(
+    {"A": ("ann",), "B": ("bob",), "C": ("cat",), "D": ("ann", "bob")},
+    {"A": 50.0, "B": 30.0, "C": 20.0, "D": 100.0},
+)
+
+
+# ---------------------------------------------------------------- departures
+
+
+def test_departure_newly_orphaned_vs_weakened() -> None:
+    holders, rev, _ = TEAM
+    d = departure(holders, rev, ["ann"])
+    assert d.leave == ("ann",)
+    assert d.newly_orphaned == ("A",)
+    assert d.weakened == ("D",)
+    assert d.revenue_at_risk == 50.0
+    assert d.share == 0.25
+    assert d.pipeline_at_risk == 0.0
+
+
+def test_departure_of_two_sorted_by_revenue_with_pipeline() -> None:
+    holders, rev, _ = TEAM
+    pipeline = pd.Series({"D": 20.0, "A": 5.0, "C": 7.0, "B": np.nan})
+    d = departure(holders, rev, ["bob", "ann", "bob"], pipeline=pipeline)
+    assert d.leave == ("ann", "bob")
+    assert d.newly_orphaned == ("D", "A", "B")
+    assert d.weakened == ()
+    assert d.revenue_at_risk == 180.0
+    assert d.share == pytest.approx(0.9)
+    assert d.pipeline_at_risk == 25.0
+
+
+def test_departure_single_name_and_unknown_name() -> None:
+    holders, rev, _ = TEAM
+    assert departure(holders, rev, "cat").newly_orphaned == ("C",)
+    nobody = departure(holders, rev, ["zoe"])
+    assert nobody.newly_orphaned == () and nobody.weakened == () and nobody.revenue_at_risk == 0
+
+
+# ---------------------------------------------------------------- bus factor, by hand
+
+
+def test_solo_account() -> None:
+    holders, rev, orph = make({"A": ("ann",)}, {"A": 100.0})
+    bf = bus_factor(holders, rev, orph)
+    assert bf == BusFactor(1, ("ann",), "exact", 1, (100.0,), 50.0, 0.0)
+    assert top_pair(holders, rev) is None
+    top = top_departures(holders, rev)
+    assert top.to_dict("records") == [
+        {"staff": "ann", "revenue_at_risk": 100.0, "share": 1.0, "accounts_orphaned": 1}
+    ]
+
+
+def test_duo_account() -> None:
+    holders, rev, orph = make({"A": ("bob", "ann")}, {"A": 100.0})
+    bf = bus_factor(holders, rev, orph)
+    assert (bf.value, bf.staff, bf.method, bf.cumulative) == (2, ("ann", "bob"), "exact", (0, 100))
+    greedy = greedy_bus_factor(holders, rev, orph)
+    assert (greedy.value, greedy.staff, greedy.method) == (2, ("ann", "bob"), "greedy upper bound")
+    pair = top_pair(holders, rev)
+    assert pair is not None
+    assert (pair.leave, pair.newly_orphaned, pair.revenue_at_risk) == (("ann", "bob"), ("A",), 100)
+    assert list(top_departures(holders, rev)["staff"]) == ["ann", "bob"]
+
+
+def test_team_of_three() -> None:
+    holders, rev, orph = TEAM
+    bf = bus_factor(holders, rev, orph)
+    assert bf.value == 2
+    assert bf.staff == ("ann", "bob")
+    assert bf.cumulative == (50.0, 180.0)
+    assert bf.target == 100.0 and bf.already_orphaned == 0.0
+    assert bf.lower_bound == 2
+    pair = top_pair(holders, rev)
+    assert pair is not None and pair.leave == ("ann", "bob") and pair.revenue_at_risk == 180.0
+    top = top_departures(holders, rev)
+    assert list(top["staff"]) == ["ann", "bob", "cat"]
+    assert list(top["revenue_at_risk"]) == [50.0, 30.0, 20.0]
+    assert list(top["share"]) == [0.25, 0.15, 0.1]
+    assert list(top["accounts_orphaned"]) == [1, 1, 1]
+    assert len(top_departures(holders, rev, n=1)) == 1
+
+
+def test_coverage_reached_exactly_counts() -> None:
+    holders, rev, orph = TEAM
+    bf = bus_factor(holders, rev, orph, coverage=0.25)  # target 50 = ann's sole revenue
+    assert (bf.value, bf.staff, bf.cumulative) == (1, ("ann",), (50.0,))
+    everything = bus_factor(holders, rev, orph, coverage=1.0)
+    assert everything.value == 3 and set(everything.staff) == {"ann", "bob", "cat"}
+    assert everything.cumulative[-1] == 200.0
+
+
+def test_already_orphaned_reaches_coverage() -> None:
+    holders, rev, orph = make({"B": ("ann",)}, {"A": 60.0, "B": 40.0}, orphaned=("A",))
+    for method in ("auto", "greedy"):
+        bf = bus_factor(holders, rev, orph, method=method)
+        assert bf == BusFactor(0, (), "trivial", 0, (), 50.0, 60.0)
+
+
+def test_account_without_holder_counts_as_orphaned() -> None:
+    holders, rev, orph = make({"B": ("ann",)}, {"A": 30.0, "B": 70.0})
+    bf = bus_factor(holders, rev, orph, coverage=0.5)
+    assert (bf.value, bf.staff, bf.already_orphaned, bf.cumulative) == (1, ("ann",), 30, (100,))
+
+
+def test_no_revenue_is_undefined() -> None:
+    holders, rev, orph = make({"A": ("ann",)}, {"A": 0.0})
+    bf = bus_factor(holders, rev, orph)
+    assert (bf.value, bf.method, bf.staff, bf.lower_bound) == (None, "trivial", (), None)
+
+
+def test_exact_names_the_alphabetically_first_minimum_set() -> None:
+    holders, rev, orph = make({"A": ("bob",), "B": ("ann",)}, {"A": 50.0, "B": 50.0})
+    assert bus_factor(holders, rev, orph).staff == ("ann",)
+    # four minimum pairs reach 40 of 80; {ann, cat} is the smallest by names
+    holders, rev, orph = make(
+        {"A": ("dan",), "B": ("cat",), "C": ("bob",), "D": ("ann",)},
+        {"A": 20.0, "B": 20.0, "C": 20.0, "D": 20.0},
+    )
+    assert bus_factor(holders, rev, orph).staff == ("ann", "bob")
+
+
+def test_greedy_tie_break_on_revenue_still_held() -> None:
+    # ann and bob both orphan 10 alone; bob still holds C with cat, so the greedy takes bob first
+    holders, rev, orph = make(
+        {"A": ("ann",), "B": ("bob",), "C": ("bob", "cat")}, {"A": 10.0, "B": 10.0, "C": 80.0}
+    )
+    greedy = greedy_bus_factor(holders, rev, orph)
+    assert (greedy.value, greedy.staff, greedy.cumulative) == (2, ("bob", "cat"), (10.0, 90.0))
+    exact = exact_bus_factor(holders, rev, orph)
+    assert (exact.value, exact.staff, exact.method) == (2, ("bob", "cat"), "exact")
+
+
+def test_greedy_is_only_an_upper_bound() -> None:
+    holders, rev, orph = make(
+        {"A": ("ann",), "B": ("bob",), "C": ("cat",), "D": ("bob", "cat")},
+        {"A": 40.0, "B": 10.0, "C": 10.0, "D": 35.0},
+    )
+    greedy = greedy_bus_factor(holders, rev, orph, coverage=0.55)  # target 52.25
+    assert (greedy.value, greedy.staff) == (3, ("ann", "bob", "cat"))
+    assert greedy.lower_bound == 2
+    exact = exact_bus_factor(holders, rev, orph, coverage=0.55)
+    assert (exact.value, exact.staff, exact.method, exact.lower_bound) == (
+        2,
+        ("bob", "cat"),
+        "exact",
+        2,
+    )
+    assert exact.cumulative == (10.0, 55.0)
+
+
+def test_bad_parameters_raise_usage_errors() -> None:
+    holders, rev, orph = TEAM
+    with pytest.raises(UsageError, match="coverage"):
+        bus_factor(holders, rev, orph, coverage=0.0)
+    with pytest.raises(UsageError, match="method"):
+        bus_factor(holders, rev, orph, method="magic")
+    with pytest.raises(UsageError, match="time_limit"):
+        exact_bus_factor(holders, rev, orph, time_limit=-1)
+    with pytest.raises(UsageError, match="staff"):
+        departure(holders.rename(columns={"staff": "who"}), rev, ["ann"])
+
+
+# ---------------------------------------------------------------- top departures and pairs
+
+
+def test_ties_in_top_departure_and_top_pair_take_smallest_names() -> None:
+    holders, rev, _ = make(
+        {"A": ("dan",), "B": ("cat",), "C": ("bob",), "D": ("ann",)},
+        {"A": 10.0, "B": 10.0, "C": 10.0, "D": 10.0},
+    )
+    assert list(top_departures(holders, rev)["staff"]) == ["ann", "bob", "cat", "dan"]
+    pair = top_pair(holders, rev)
+    assert pair is not None and pair.leave == ("ann", "bob") and pair.revenue_at_risk == 20.0
+
+
+def test_top_pair_prefers_a_shared_account() -> None:
+    # sole: ann 40, bob 30, cat 0; joint(bob, cat) = 50 beats ann + bob = 70? no: 80 > 70
+    holders, rev, _ = make(
+        {"A": ("ann",), "B": ("bob",), "C": ("bob", "cat")}, {"A": 40.0, "B": 30.0, "C": 50.0}
+    )
+    pair = top_pair(holders, rev)
+    assert pair is not None
+    assert (pair.leave, pair.newly_orphaned, pair.revenue_at_risk) == (
+        ("bob", "cat"),
+        ("C", "B"),
+        80.0,
+    )
+    assert pair.weakened == ()
+
+
+# ---------------------------------------------------------------- shares and concentration
+
+
+def test_single_holder_share() -> None:
+    bf = pd.Series({"A": 0, "B": 1, "C": 2, "D": 3})
+    rev = pd.Series({"A": 10.0, "B": 30.0, "C": 40.0, "D": 20.0})
+    assert single_holder_share(bf, rev) == pytest.approx(0.4)
+    assert single_holder_share(bf, rev * 0) == 0.0
+    with pytest.raises(UsageError, match="'D'"):
+        single_holder_share(bf.drop("D"), rev)
+
+
+def test_elephant_factor_worked_example() -> None:
+    rev = pd.Series(
+        [1000, 202, 90, 33, 332, 343, 42, 433], index=list("ABCDEFGH"), dtype="float64"
+    )
+    c = client_concentration(rev)
+    assert c.elephant_factor == 2
+    assert c.n_clients == 8
+    assert c.top1_share == pytest.approx(1000 / 2475)
+    assert c.top5_share == pytest.approx(2310 / 2475)
+    assert list(c.shares.index) == list("AHFEBCGD")
+    assert list(c.large_clients["account"]) == ["A", "H", "F", "E"]
+    assert list(c.large_clients.columns) == ["account", "revenue", "share"]
+    expected = sum((r / 2475) ** 2 for r in [1000, 202, 90, 33, 332, 343, 42, 433])
+    assert c.hhi == pytest.approx(expected)
+    assert c.hhi_points == pytest.approx(10000 * expected)
+
+
+def test_elephant_factor_exactly_half_and_large_client_exactly_ten_percent() -> None:
+    c = client_concentration(pd.Series({"A": 50.0, "B": 40.0, "C": 10.0}))
+    assert c.elephant_factor == 1
+    assert list(c.large_clients["account"]) == ["A", "B", "C"]
+
+
+@pytest.mark.parametrize(
+    ("revenues", "us", "eu"),
+    [
+        ([10.0] * 11, "unconcentrated", "low (HHI < 1000)"),  # HHI 0.0909
+        ([10.0] * 10, "moderately concentrated", "medium (1000 <= HHI <= 2000)"),  # 0.10
+        ([30, 20, 10, 10, 10, 10, 10], "moderately concentrated", "medium (1000 <= HHI <= 2000)"),
+        ([30, 20, 20, 10, 10, 10], "highly concentrated", "medium (1000 <= HHI <= 2000)"),  # 0.20
+        ([30, 30, 10, 10, 10, 10], "highly concentrated", "high (HHI > 2000)"),  # 0.22
+    ],
+)
+def test_hhi_bands_at_the_thresholds(revenues: list[float], us: str, eu: str) -> None:
+    rev = pd.Series(revenues, index=[f"c{i}" for i in range(len(revenues))], dtype="float64")
+    c = client_concentration(rev)
+    assert (c.us_2023_band, c.eu_2004_band) == (us, eu)
+
+
+def test_concentration_ignores_missing_and_zero_revenue() -> None:
+    c = client_concentration(pd.Series({"A": 75.0, "B": 25.0, "C": 0.0, "D": np.nan}))
+    assert c.n_clients == 2
+    assert list(c.shares) == [0.75, 0.25]
+    assert c.hhi == pytest.approx(0.625)
+    empty = client_concentration(pd.Series({"A": 0.0}))
+    assert empty.n_clients == 0 and empty.elephant_factor == 0 and math.isnan(empty.hhi)
+    assert empty.us_2023_band == "n/a" and empty.large_clients.empty
+
+
+# ---------------------------------------------------------------- properties against brute force
+
+STAFF = ("ann", "bob", "cat", "dan", "eve", "fay", "gus")
+
+
+@st.composite
+def portfolios(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.Series, pd.Series, float]:
+    n_staff = draw(st.integers(1, 7))
+    n_accounts = draw(st.integers(1, 12))
+    names = STAFF[:n_staff]
+    sets = {
+        f"a{i:02d}": tuple(
+            draw(st.lists(st.sampled_from(names), max_size=3, unique=True))
+        )
+        for i in range(n_accounts)
+    }
+    revenue = {
+        account: draw(st.sampled_from([0.0, 0.0, 1.0, 2.0, 3.0, 5.0, 7.5, 10.0, 100.0]))
+        for account in sets
+    }
+    orphaned = tuple(a for a in sets if draw(st.integers(0, 9)) == 0)
+    coverage = draw(st.sampled_from([0.1, 0.25, 0.5, 0.5, 0.6, 0.75, 1.0]))
+    holders, rev, orph = make(sets, revenue, orphaned)
+    return holders, rev, orph, coverage
+
+
+def brute_force(
+    holders: pd.DataFrame, rev: pd.Series, orph: pd.Series, coverage: float
+) -> tuple[int | None, tuple[str, ...]]:
+    """Smallest set of staff reaching the target, first in name order; itertools only."""
+    sets = {a: frozenset() for a in rev.index}
+    for account, name in holders.itertuples(index=False):
+        sets[account] = sets[account] | {name}
+    total = float(rev.sum())
+    if total <= 0:
+        return None, ()
+    tol = 1e-9 * total
+    target = coverage * total
+    names = sorted(holders["staff"].unique())
+    for k in range(len(names) + 1):
+        for leave in itertools.combinations(names, k):
+            gone = set(leave)
+            lost = sum(
+                rev[a] for a, s in sets.items() if orph[a] or not s or s <= gone
+            )
+            if lost >= target - tol:
+                return k, leave
+    return None, ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(portfolios())
+def test_exact_equals_brute_force_and_greedy_is_above(
+    case: tuple[pd.DataFrame, pd.Series, pd.Series, float],
+) -> None:
+    holders, rev, orph, coverage = case
+    value, names = brute_force(holders, rev, orph, coverage)
+    exact = exact_bus_factor(holders, rev, orph, coverage=coverage)
+    assert exact.value == value
+    assert tuple(sorted(exact.staff)) == names
+    if value:
+        assert exact.method == "exact" and exact.lower_bound == value
+        assert exact.cumulative[-1] >= exact.target - 1e-9 * rev.sum()
+        assert list(exact.cumulative) == sorted(exact.cumulative)
+    greedy = greedy_bus_factor(holders, rev, orph, coverage=coverage)
+    if value is None:
+        assert greedy.value is None
+    else:
+        assert greedy.value is not None and greedy.value >= value
+        assert greedy.lower_bound is not None and greedy.lower_bound <= value
+
+
+@settings(max_examples=150, deadline=None)
+@given(portfolios(), st.sampled_from(STAFF))
+def test_removing_a_staff_member_never_raises_the_bus_factor(
+    case: tuple[pd.DataFrame, pd.Series, pd.Series, float], name: str
+) -> None:
+    holders, rev, orph, coverage = case
+    before = exact_bus_factor(holders, rev, orph, coverage=coverage).value
+    after = exact_bus_factor(holders[holders["staff"] != name], rev, orph, coverage=coverage).value
+    if before is None:
+        assert after is None
+    else:
+        assert after is not None and after <= before
+
+
+@settings(max_examples=300, deadline=None)
+@given(portfolios())
+def test_top_pair_equals_brute_force(
+    case: tuple[pd.DataFrame, pd.Series, pd.Series, float],
+) -> None:
+    holders, rev, _, _ = case
+    names = sorted(holders["staff"].unique())
+    pair = top_pair(holders, rev)
+    if len(names) < 2:
+        assert pair is None
+        return
+    best = max(departure(holders, rev, p).revenue_at_risk for p in itertools.combinations(names, 2))
+    first = next(
+        p
+        for p in itertools.combinations(names, 2)
+        if departure(holders, rev, p).revenue_at_risk >= best - 1e-9
+    )
+    assert pair is not None
+    assert pair.leave == first
+    assert pair.revenue_at_risk == pytest.approx(best)
+
+
+def test_greedy_never_below_exact_on_a_seeded_batch() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n_staff, n_accounts = int(rng.integers(2, 8)), int(rng.integers(2, 13))
+        sets = {
+            f"a{i:02d}": tuple(
+                rng.choice(STAFF[:n_staff], size=int(rng.integers(1, 4)), replace=True)
+            )
+            for i in range(n_accounts)
+        }
+        revenue = {a: float(rng.lognormal(3, 1.5)) for a in sets}
+        holders, rev, orph = make(sets, revenue)
+        holders = holders.drop_duplicates()
+        coverage = float(rng.uniform(0.05, 1.0))
+        exact = exact_bus_factor(holders, rev, orph, coverage=coverage)
+        greedy = greedy_bus_factor(holders, rev, orph, coverage=coverage)
+        assert exact.value == brute_force(holders, rev, orph, coverage)[0]
+        assert exact.value is not None and greedy.value is not None
+        assert greedy.value >= exact.value
