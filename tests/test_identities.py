@@ -49,7 +49,12 @@ def test_near_duplicates() -> None:
     ]
     pairs = near_duplicates(names, kind="staff")
     assert list(pairs.columns) == ["kind", "name", "similar_to", "similarity"]
-    found = {(r.name, r.similar_to): r.similarity for r in pairs.itertuples()}
+    found: dict[tuple[str, str], float] = {
+        (str(name), str(other)): float(sim)
+        for name, other, sim in zip(
+            pairs["name"], pairs["similar_to"], pairs["similarity"], strict=True
+        )
+    }
     assert found[("DUPONT Marie", "Marie Dupont")] == 1.0
     assert found[("DUPONT Marie", "marie.dupont@acme.fr")] == 1.0
     assert found[("Marie Dupont", "marie.dupont@acme.fr")] == 1.0

@@ -241,9 +241,7 @@ def test_single_holder_share() -> None:
 
 
 def test_elephant_factor_worked_example() -> None:
-    rev = pd.Series(
-        [1000, 202, 90, 33, 332, 343, 42, 433], index=list("ABCDEFGH"), dtype="float64"
-    )
+    rev = pd.Series([1000, 202, 90, 33, 332, 343, 42, 433], index=list("ABCDEFGH"), dtype="float64")
     c = client_concentration(rev)
     assert c.elephant_factor == 2
     assert c.n_clients == 8
@@ -300,9 +298,7 @@ def portfolios(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.Series, pd.Series, flo
     n_accounts = draw(st.integers(1, 12))
     names = STAFF[:n_staff]
     sets = {
-        f"a{i:02d}": tuple(
-            draw(st.lists(st.sampled_from(names), max_size=3, unique=True))
-        )
+        f"a{i:02d}": tuple(draw(st.lists(st.sampled_from(names), max_size=3, unique=True)))
         for i in range(n_accounts)
     }
     revenue = {
@@ -331,9 +327,7 @@ def brute_force(
     for k in range(len(names) + 1):
         for leave in itertools.combinations(names, k):
             gone = set(leave)
-            lost = sum(
-                rev[a] for a, s in sets.items() if orph[a] or not s or s <= gone
-            )
+            lost = sum(rev[a] for a, s in sets.items() if orph[a] or not s or s <= gone)
             if lost >= target - tol:
                 return k, leave
     return None, ()

@@ -49,22 +49,49 @@ class _Progress:
 
 def _ingest_options(func: F) -> F:
     options = [
-        click.option("--accounts", "accounts", multiple=True, type=click.Path(dir_okay=False),
-                     help="Accounts file (revenue, owner, segment). Repeatable."),
-        click.option("--staff", "staff", multiple=True, type=click.Path(dir_okay=False),
-                     help="Staff file (role, department, dates, active). Repeatable."),
-        click.option("--config", type=click.Path(dir_okay=False),
-                     help="keyrisk.toml: column mapping, kind weights, aliases, parameters."),
-        click.option("--sep", type=click.Choice([",", ";", "\\t", "|", "tab"]),
-                     help="Column separator of text files, when it cannot be detected."),
+        click.option(
+            "--accounts",
+            "accounts",
+            multiple=True,
+            type=click.Path(dir_okay=False),
+            help="Accounts file (revenue, owner, segment). Repeatable.",
+        ),
+        click.option(
+            "--staff",
+            "staff",
+            multiple=True,
+            type=click.Path(dir_okay=False),
+            help="Staff file (role, department, dates, active). Repeatable.",
+        ),
+        click.option(
+            "--config",
+            type=click.Path(dir_okay=False),
+            help="keyrisk.toml: column mapping, kind weights, aliases, parameters.",
+        ),
+        click.option(
+            "--sep",
+            type=click.Choice([",", ";", "\\t", "|", "tab"]),
+            help="Column separator of text files, when it cannot be detected.",
+        ),
         click.option("--sheet", help="Worksheet to read, when it cannot be chosen alone."),
         click.option("--encoding", help="Encoding of text files (e.g. cp1252, utf-8)."),
-        click.option("--header-row", type=click.IntRange(min=1),
-                     help="Row of the header, as numbered in Excel or an editor."),
-        click.option("--dayfirst", "dates", flag_value="dayfirst",
-                     help="Read ambiguous dates as day/month/year."),
-        click.option("--monthfirst", "dates", flag_value="monthfirst",
-                     help="Read ambiguous dates as month/day/year."),
+        click.option(
+            "--header-row",
+            type=click.IntRange(min=1),
+            help="Row of the header, as numbered in Excel or an editor.",
+        ),
+        click.option(
+            "--dayfirst",
+            "dates",
+            flag_value="dayfirst",
+            help="Read ambiguous dates as day/month/year.",
+        ),
+        click.option(
+            "--monthfirst",
+            "dates",
+            flag_value="monthfirst",
+            help="Read ambiguous dates as month/day/year.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -84,8 +111,11 @@ def _half_life(value: str | None) -> float | str | None:
 
 def _method_options(func: F) -> F:
     options = [
-        click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
-                     help="Day the analysis describes (default: latest interaction)."),
+        click.option(
+            "--as-of",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            help="Day the analysis describes (default: latest interaction).",
+        ),
         click.option("--window-days", type=int, help="Interactions counted (default 730)."),
         click.option("--half-life-days", help="Half-life of an interaction, or 'none' (180)."),
         click.option("--holder-ratio", type=float, help="Holder threshold (default 0.5)."),
@@ -119,8 +149,14 @@ def _method_params(opts: dict[str, Any]) -> dict[str, Any]:
     params: dict[str, Any] = {}
     if opts.get("as_of") is not None:
         params["as_of"] = opts["as_of"].date()
-    for name in ("window_days", "holder_ratio", "min_interactions", "inactive_days",
-                 "revenue_days", "coverage"):
+    for name in (
+        "window_days",
+        "holder_ratio",
+        "min_interactions",
+        "inactive_days",
+        "revenue_days",
+        "coverage",
+    ):
         if opts.get(name) is not None:
             params[name] = opts[name]
     if opts.get("half_life_days") is not None:
@@ -191,9 +227,14 @@ def _check_out(out: Path, inputs: Sequence[str]) -> None:
     for name in inputs:
         path = Path(name).resolve()
         if path.parent == out.resolve() and path.name in {
-            "accounts.csv", "staff.csv", "summary.json", "keyrisk-report.xlsx"
+            "accounts.csv",
+            "staff.csv",
+            "summary.json",
+            "keyrisk-report.xlsx",
         }:
-            raise UsageError(f"--out {out} would overwrite the input {name}; choose another folder.")
+            raise UsageError(
+                f"--out {out} would overwrite the input {name}; choose another folder."
+            )
 
 
 def _run_report(
@@ -207,7 +248,8 @@ def _run_report(
     key_file: str | None = None,
 ) -> int:
     progress = _Progress(quiet)
-    progress.step(f"reading {len(inputs) + len(opts.get('accounts') or ()) + len(opts.get('staff') or ())} file(s)")
+    n_files = len(inputs) + len(opts.get("accounts") or ()) + len(opts.get("staff") or ())
+    progress.step(f"reading {n_files} file(s)")
     dataset = keyrisk.load(list(inputs), **_load_kwargs(opts))
     key = None
     if pseudonymise:
@@ -236,7 +278,9 @@ def _run_report(
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @_ingest_options
 @_method_options
-@click.option("--out", type=click.Path(file_okay=False), help="Output folder (default under reports/).")
+@click.option(
+    "--out", type=click.Path(file_okay=False), help="Output folder (default under reports/)."
+)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.option("--pseudonymise", is_flag=True, help="Replace staff names by keyed pseudonyms.")
 @click.option("--key-file", type=click.Path(dir_okay=False), help="Secret key for --pseudonymise.")
@@ -252,14 +296,23 @@ def report(
 ) -> int:
     """Analyse INPUTS and write the risk report (workbook, charts, CSV, JSON) into --out."""
     return _run_report(
-        inputs, opts, out=out, lang=lang, quiet=quiet, pseudonymise=pseudonymise,
+        inputs,
+        opts,
+        out=out,
+        lang=lang,
+        quiet=quiet,
+        pseudonymise=pseudonymise,
         key_file=key_file,
     )
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False), default=None,
-              help="Output folder (default reports/demo).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Output folder (default reports/demo).",
+)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 def demo(out: str | None, lang: str, quiet: bool) -> int:
@@ -270,8 +323,11 @@ def demo(out: str | None, lang: str, quiet: bool) -> int:
         "staff": [str(p) for p in paths["staff"]],
     }
     return _run_report(
-        [str(p) for p in paths["interactions"]], opts,
-        out=out or str(Path("reports") / "demo"), lang=lang, quiet=quiet,
+        [str(p) for p in paths["interactions"]],
+        opts,
+        out=out or str(Path("reports") / "demo"),
+        lang=lang,
+        quiet=quiet,
     )
 
 
@@ -296,8 +352,11 @@ def whatif(inputs: tuple[str, ...], leave: tuple[str, ...], as_json: bool, **opt
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (the one place errors are translated)."""
     try:
-        rv = cli.main(args=list(argv) if argv is not None else None, prog_name="keyrisk",
-                      standalone_mode=False)
+        rv = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="keyrisk",
+            standalone_mode=False,
+        )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:
@@ -313,14 +372,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("keyrisk: interrupted", err=True)
         return 130
     except MemoryError:
-        click.echo("keyrisk: error: out of memory; the input is too large for this machine",
-                   err=True)
+        click.echo(
+            "keyrisk: error: out of memory; the input is too large for this machine", err=True
+        )
         return EXIT_INPUT
     except OSError as exc:
-        click.echo(f"keyrisk: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-                   err=True)
+        click.echo(
+            f"keyrisk: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True
+        )
         return EXIT_INPUT
-    except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
+    except Exception as exc:
         click.echo(
             f"keyrisk: internal error: {type(exc).__name__}: {exc} (please report it)", err=True
         )

@@ -193,8 +193,10 @@ def _clean_holders(holders: pd.DataFrame) -> pd.DataFrame:
         raise UsageError(f"holders lacks the column(s) {', '.join(sorted(missing))}.")
     frame = holders[["account", "staff"]].dropna()
     frame = pd.DataFrame(
-        {"account": frame["account"].astype(str).to_numpy(object),
-         "staff": frame["staff"].astype(str).to_numpy(object)}
+        {
+            "account": frame["account"].astype(str).to_numpy(object),
+            "staff": frame["staff"].astype(str).to_numpy(object),
+        }
     )
     return frame.drop_duplicates(ignore_index=True)
 
@@ -1027,9 +1029,11 @@ def top_pair(holders: pd.DataFrame, revenue: pd.Series) -> Departure | None:
     a = np.concatenate(cand_a)
     b = np.concatenate(cand_b)
     joint = np.concatenate(cand_joint)
-    frame = pd.DataFrame({"a": a, "b": b, "joint": joint}).groupby(["a", "b"], as_index=False)[
-        "joint"
-    ].sum()
+    frame = (
+        pd.DataFrame({"a": a, "b": b, "joint": joint})
+        .groupby(["a", "b"], as_index=False)["joint"]
+        .sum()
+    )
     a, b = frame["a"].to_numpy(), frame["b"].to_numpy()
     risk = sole[a] + sole[b] + frame["joint"].to_numpy()
     cand = risk >= risk.max() - g.tol

@@ -36,8 +36,8 @@ def read_key(path: str | os.PathLike[str]) -> bytes:
     if len(key) < MIN_KEY_BYTES:
         raise UsageError(
             f"Key file {str(p)!r} is too short ({len(key)} bytes): use at least "
-            f"{MIN_KEY_BYTES} random bytes, e.g. `python -c \"import secrets; "
-            f"print(secrets.token_hex(32))\" > keyrisk.key`."
+            f'{MIN_KEY_BYTES} random bytes, e.g. `python -c "import secrets; '
+            f'print(secrets.token_hex(32))" > keyrisk.key`.'
         )
     return key
 
@@ -47,9 +47,10 @@ def pseudonym(name: str, key: bytes, length: int = 8) -> str:
 
     Examples
     --------
-    >>> pseudonym("Marie Dupont", b"0123456789abcdef") == pseudonym("MARIE DUPONT", b"0123456789abcdef")
+    >>> key = b"0123456789abcdef"
+    >>> pseudonym("Marie Dupont", key) == pseudonym("MARIE DUPONT", key)
     True
-    >>> pseudonym("Marie Dupont", b"0123456789abcdef").startswith("Staff-")
+    >>> pseudonym("Marie Dupont", key).startswith("Staff-")
     True
     """
     digest = hmac.new(key, name.casefold().encode("utf-8"), hashlib.sha256).hexdigest()
@@ -135,8 +136,9 @@ def _scrub(
         elif (problem.file or "", problem.column or "") in staff_columns:
             value = table.get(" ".join(value.split()).casefold(), "[staff name withheld]")
         elif pattern is not None:
-            value = pattern.sub(lambda m: table.get(" ".join(m.group(0).split()).casefold(),
-                                                    "[staff]"), value)
+            value = pattern.sub(
+                lambda m: table.get(" ".join(m.group(0).split()).casefold(), "[staff]"), value
+            )
     message = problem.message
     if pattern is not None:
         message = pattern.sub(

@@ -804,8 +804,8 @@ def _assemble(results: list[_FileResult], opts: LoadOptions) -> Dataset:
             frame[col] = unified.iloc[start : start + n].to_numpy()
             frame[col] = frame[col].astype("string")
             start += n
-        names = sorted(set(unified.dropna().tolist()))
-        dups = near_duplicates(names, kind=kind, threshold=opts.near_duplicate_threshold)
+        distinct = sorted(set(unified.dropna().tolist()))
+        dups = near_duplicates(distinct, kind=kind, threshold=opts.near_duplicate_threshold)
         if len(dups):
             report.near_duplicates = (
                 pd.concat([report.near_duplicates, dups], ignore_index=True)

@@ -156,6 +156,13 @@ def _kind(value: object) -> int:
     return 4
 
 
+def _pick(obj: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """An object array holding ``obj`` where ``mask`` and None elsewhere."""
+    out = np.full(len(obj), None, dtype=object)
+    out[mask] = obj[mask]
+    return out
+
+
 def _split(values: pd.Series) -> _Split:
     n = len(values)
     index = values.index
@@ -180,11 +187,11 @@ def _split(values: pd.Series) -> _Split:
         return _Split(no_text, number, no_native, no_other)
     kind = np.fromiter((_kind(v) for v in values.to_numpy()), dtype=np.int8, count=n)
     obj = values.to_numpy(dtype=object)
-    text = pd.Series(np.where(kind == 1, obj, None), index=index, dtype=object).astype(STRING)
+    text = pd.Series(_pick(obj, kind == 1), index=index).astype(STRING)
     number = np.full(n, np.nan)
     is_number = kind == 2
     number[is_number] = [float(v) for v in obj[is_number]]
-    native = pd.Series(np.where(kind == 3, obj, None), index=index, dtype=object)
+    native = pd.Series(_pick(obj, kind == 3), index=index)
     return _Split(text, number, native, kind == 4)
 
 
@@ -738,7 +745,8 @@ def normalise_names(values: pd.Series) -> pd.Series:
         .str.replace(f"[{_SPACES}]+", " ", regex=True)
         .str.strip(" ")
     )
-    array = clean.where(clean != "", None).to_numpy(dtype=object, na_value=None)
+    array = np.asarray(clean.where(clean != "").astype(object).tolist(), dtype=object)
+    array[pd.isna(array)] = None
     return pd.Series(_take(array, codes, None), index=values.index, dtype=STRING)
 
 
