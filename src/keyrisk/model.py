@@ -159,6 +159,7 @@ class FileReport:
     date_policy: str | None = None
     rows: RowCounts = field(default_factory=RowCounts)
     notes: list[str] = field(default_factory=list)
+    error: str | None = None  # why the file could not be used (inspect only)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -175,6 +176,7 @@ class FileReport:
             "date_policy": self.date_policy,
             "rows": self.rows.as_dict(),
             "notes": list(self.notes),
+            "error": self.error,
         }
 
 

@@ -459,7 +459,12 @@ def _fractional_cover(weights: np.ndarray, need: float) -> float:
 
 
 def _lower_bound(
-    g: _Groups, target: float, upper: int | None = None, iterations: int = 200
+    g: _Groups,
+    target: float,
+    upper: int | None = None,
+    iterations: int = 200,
+    forced: np.ndarray | None = None,
+    allowed: np.ndarray | None = None,
 ) -> tuple[int, np.ndarray]:
     """A lower bound of the bus factor, and the staff weights that give it.
 
@@ -468,12 +473,18 @@ def _lower_bound(
     at most O + sum_{j in X} W_j (an orphaned group has all its holders in X). So X needs at least
     as many people as the fractional cover of T - O by the largest W_j. Starting from equal
     splits, revenue of groups that mix the current top people with others is moved, step by
-    step, to the others (a subgradient step on the sum of the top weights); the bound reaches
-    the LP relaxation's in the limit. Stops early once it meets ``upper``.
+    step, to the others (a subgradient step on the sum of the top weights); the bound tends to
+    the LP relaxation's. Stops early once it reaches ``upper``.
+
+    With ``forced`` (staff that must leave) and ``allowed`` (the only other staff that may), the
+    bound is that of the sets X with forced ⊆ X ⊆ forced ∪ allowed.
     """
     need = target - g.already - g.tol
     if need <= 0:
         return 0, np.zeros(g.n)
+    forced = np.zeros(g.n, dtype=bool) if forced is None else forced
+    allowed = ~forced if allowed is None else (allowed & ~forced)
+    n_forced = int(forced.sum())
     inc = g.inc
     cols = inc.indices
     rows = np.repeat(np.arange(inc.shape[0]), np.diff(inc.indptr))
@@ -481,16 +492,21 @@ def _lower_bound(
     lam = (g.rev / np.maximum(g.size, 1))[rows]
     best = -math.inf
     best_w = np.zeros(g.n)
+    choosable = np.flatnonzero(allowed)
     for it in range(iterations):
         weights = np.bincount(cols, weights=lam, minlength=g.n)
-        bound = _fractional_cover(weights, need)
+        rest = need - float(weights[forced].sum())
+        if float(weights[choosable].sum()) < rest:
+            return g.n + 1, weights  # these sets cannot reach the target at all
+        extra = _fractional_cover(weights[choosable], rest)
+        bound = n_forced + extra
         if bound > best:
             best, best_w = bound, weights
         if upper is not None and math.ceil(best - 1e-7) >= upper:
             break
-        k = max(1, math.ceil(bound))
-        top = np.zeros(g.n, dtype=bool)
-        top[np.argsort(-weights, kind="stable")[:k]] = True
+        k = max(0, math.ceil(extra))
+        top = forced.copy()
+        top[choosable[np.argsort(-weights[choosable], kind="stable")[:k]]] = True
         in_top = top[cols]
         n_out = np.bincount(rows, weights=~in_top, minlength=n_groups)
         move = in_top & (n_out > 0)[rows]
@@ -498,7 +514,7 @@ def _lower_bound(
         mass = np.bincount(rows, weights=np.where(move, alpha * lam, 0.0), minlength=n_groups)
         lam = np.where(move, lam * (1.0 - alpha), lam)
         lam = np.where(in_top, lam, lam + (mass / np.maximum(n_out, 1.0))[rows])
-    return max(1, min(g.n, math.ceil(best - 1e-7))), best_w
+    return max(1, math.ceil(best - 1e-7)), best_w
 
 
 def greedy_bus_factor(
@@ -702,6 +718,8 @@ def _canonical(
         # weights bound: X orphans at most O + sum of W over X
         top_w = np.sort(weights[allowed])[::-1][:slots]
         if g.already + float(weights[trial].sum() + top_w.sum()) < target - tol:
+            continue
+        if _lower_bound(g, target, k + 1, 100, forced=trial, allowed=allowed)[0] > k:
             continue
         # bound: groups still orphanable lie within trial + allowed, not within trial
         inside = np.asarray(g.inc @ (trial | allowed).astype(np.float64)) >= g.size - 0.5

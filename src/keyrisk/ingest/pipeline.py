@@ -101,10 +101,10 @@ class LoadOptions:
 class _FileResult:
     report: FileReport
     frame: pd.DataFrame  # canonical columns of the role (kept rows only)
+    rows: _Rows  # the fate of every data row, and the problems found
     raw_kept: pd.DataFrame | None = None  # raw cells of the kept rows (interactions only)
     mapping: ColumnMapping | None = None
     file_config: FileConfig | None = None
-    error: str | None = None
 
 
 class _Rows:
@@ -603,6 +603,13 @@ def _process(path: PathLike, role_hint: str | None, opts: LoadOptions) -> _FileR
         frame = _accounts(raw, mapping, opts, fc, rows)
     elif mapping.role == "staff":
         frame = _staff(raw, mapping, opts, fc, rows)
+    elif mapping.role == "ignore":
+        rows.fate[:] = 1
+        report.notes.append(
+            f'file set aside by the configuration (role = "ignore"): its {len(raw.data)} '
+            "data rows are skipped"
+        )
+        frame = pd.DataFrame(index=raw.data.index)
     else:  # "lines": amounts are attached later, rows decided there
         frame = pd.DataFrame(index=raw.data.index)
     keep = rows.keep
@@ -610,15 +617,13 @@ def _process(path: PathLike, role_hint: str | None, opts: LoadOptions) -> _FileR
     if raw_kept is not None:
         raw_kept = raw_kept.reset_index(drop=True)
     report.rows = rows.counts()
-    report._problems = problems  # type: ignore[attr-defined]
-    report._rows = rows  # type: ignore[attr-defined]
-    return _FileResult(report, frame, raw_kept, mapping, fc)
+    return _FileResult(report, frame, rows, raw_kept, mapping, fc)
 
 
 def _attach_lines(result: _FileResult, interactions: list[_FileResult]) -> None:
     """Order lines (role "lines"): amount per key, added to the interactions joined on it."""
     fc = result.file_config
-    rows: _Rows = result.report._rows  # type: ignore[attr-defined]
+    rows = result.rows
     raw = rows.raw
     if fc is None or not fc.key or not fc.join or not fc.amount:
         raise UsageError(
@@ -723,10 +728,9 @@ def _collect(
         except KeyriskError as exc:
             if strict or isinstance(exc, UsageError):
                 raise
-            report = FileReport(path=str(path), role=role or "unknown", format="?")
-            report.notes.append(str(exc))
-            report._error = str(exc)  # type: ignore[attr-defined]
-            failed.append(report)
+            failed.append(
+                FileReport(path=str(path), role=role or "unknown", format="?", error=str(exc))
+            )
     interactions = [r for r in results if r.report.role == "interactions"]
     for result in results:
         if result.report.role == "lines":
@@ -738,7 +742,7 @@ def _assemble(results: list[_FileResult], opts: LoadOptions) -> Dataset:
     report = IngestReport()
     for r in results:
         report.files.append(r.report)
-        report.problems.extend(r.report._problems)  # type: ignore[attr-defined]
+        report.problems.extend(r.rows.problems)
     inter_frames = [r.frame for r in results if r.report.role == "interactions"]
     has_dates = any(
         r.mapping is not None and r.mapping.columns.get("date")
@@ -953,7 +957,7 @@ def inspect(
     results, failed = _collect(
         _as_list(paths), _as_list(accounts), _as_list(staff), opts, strict=False
     )
-    error = failed[0]._error if failed else None  # type: ignore[attr-defined]
+    error = failed[0].error if failed else None
     try:
         dataset = _assemble(results, opts)
     except KeyriskError as exc:
