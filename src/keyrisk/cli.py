@@ -92,6 +92,13 @@ def _ingest_options(func: F) -> F:
             flag_value="monthfirst",
             help="Read ambiguous dates as month/day/year.",
         ),
+        click.option(
+            "--limit",
+            "limits",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Raise a reader safety limit, e.g. max_cells=100000000. Repeatable.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -142,6 +149,18 @@ def _load_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
     }
     if opts.get("dates"):
         kwargs["dates"] = opts["dates"]
+    limits: dict[str, float] = {}
+    for item in opts.get("limits") or ():
+        name, sep, value = item.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not sep or number != number:
+            raise UsageError(f"--limit takes NAME=NUMBER, e.g. max_cells=100000000; got {item!r}.")
+        limits[name.strip()] = int(number) if number.is_integer() else number
+    if limits:
+        kwargs["limits"] = limits
     return kwargs
 
 
@@ -191,6 +210,9 @@ def inspect(inputs: tuple[str, ...], as_json: bool, max_problems: int, **opts: A
         return EXIT_OK if result.usable else EXIT_INPUT
     for f in result.files:
         click.echo(f"{f.path}")
+        if f.error:
+            click.echo(f"  not usable: {f.error}")
+            continue
         click.echo(f"  role: {f.role}   format: {f.format}   layout: {f.layout or '-'}")
         click.echo(
             f"  encoding: {f.encoding or '-'}   delimiter: {f.delimiter!r}   "

@@ -846,6 +846,8 @@ def exact_bus_factor(
         proven = len(best) <= lower
     canonical = True
     if proven:
+        if len(best) > 1:  # sharper weights (no early stop) prune the search for names
+            weights = _lower_bound(g, target, iterations=300)[1]
         best, canonical = _canonical(g, model, target, best, weights, deadline)
     order, cumulative = _reorder(g, best)
     return BusFactor(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from keyrisk.errors import InputError, KeyriskError, Problem, Severity, UsageErr
 from keyrisk.ingest.config import Config, FileConfig, load_config
 from keyrisk.ingest.identities import apply_aliases, near_duplicates, unify_names
 from keyrisk.ingest.layouts import ColumnMapping, map_columns, normalise_kind, normalise_stage
+from keyrisk.ingest.limits import Limits
 from keyrisk.ingest.readers import RawTable, ReadOptions, read_raw
 from keyrisk.ingest.values import is_total_label, normalise_names, parse_dates, parse_numbers
 from keyrisk.model import (
@@ -76,6 +77,9 @@ class LoadOptions:
         A parsed ``keyrisk.toml``.
     near_duplicate_threshold : float
         Cosine similarity from which two names are listed as possible duplicates.
+    limits : Limits or mapping
+        Safety limits of the readers (:mod:`keyrisk.ingest.limits`); a mapping raises some of
+        them and keeps the defaults of the others, e.g. ``{"max_cells": 10**8}``.
     """
 
     sep: str | None = None
@@ -85,8 +89,17 @@ class LoadOptions:
     dates: str = "auto"
     config: Config = field(default_factory=lambda: load_config(None))
     near_duplicate_threshold: float = 0.75
+    limits: Limits | Mapping[str, Any] = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.limits, Limits):
+            known = {f.name for f in fields(Limits)}
+            unknown = sorted(set(self.limits) - known)
+            if unknown:
+                raise UsageError(
+                    f"Unknown limit {unknown[0]!r}; expected one of {', '.join(sorted(known))}."
+                )
+            object.__setattr__(self, "limits", Limits(**dict(self.limits)))
         if self.dates not in DATE_ORDERS:
             raise UsageError(
                 f"The 'dates' option must be one of {', '.join(DATE_ORDERS)}; got {self.dates!r}."
@@ -560,6 +573,7 @@ def _read_one(
         sheet=opts.sheet or (fc.sheet if fc else None),
         encoding=opts.encoding or (fc.encoding if fc else None),
         header_row=opts.header_row or (fc.header_row if fc else None),
+        limits=opts.limits,  # type: ignore[arg-type]
     )
     raw = read_raw(path, read_opts)
     role = (fc.role if fc and fc.role else None) or role_hint
