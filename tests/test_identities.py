@@ -77,3 +77,11 @@ def test_near_duplicates_empty_and_limits() -> None:
     assert truncated.attrs["truncated"] is True
     with pytest.raises(UsageError):
         near_duplicates(["a"], kind="staff", threshold=0)
+
+
+def test_initials_are_listed_with_their_full_name() -> None:
+    pairs = near_duplicates(
+        ["J. Lefevre", "Jean Lefèvre", "Jeanne Martin", "P. Durand"], kind="staff"
+    )
+    records = {(r["name"], r["similar_to"]): r["similarity"] for r in pairs.to_dict("records")}
+    assert records == {("J. Lefevre", "Jean Lefèvre"): 0.9}

@@ -729,6 +729,16 @@ def _canonical(
         extra = np.sort(extra[allowed])[::-1][:slots]
         if base + float(extra.sum()) < target - tol:
             continue
+        swapped = False
+        for m in np.flatnonzero(current & ~fixed1):  # at most k swaps: one member for j
+            candidate = current.copy()
+            candidate[m], candidate[j] = False, True
+            if g.orphaned_by(np.flatnonzero(candidate)) >= target - tol:
+                current, swapped = candidate, True
+                break
+        if swapped:
+            fixed1[j] = True
+            continue
         order, _, reached = _greedy_core(g, target, start=trial, allowed=allowed, max_size=slots)
         if reached:
             current = trial.copy()

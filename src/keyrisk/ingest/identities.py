@@ -141,6 +141,43 @@ def match_key(names: pd.Series) -> pd.Series:
     )
 
 
+#: Similarity given to a name written with initials ("J. Lefevre" ~ "Jean Lefèvre").
+INITIALS_SIMILARITY = 0.9
+
+
+def _initial_matches(keys: Sequence[str]) -> list[tuple[int, int]]:
+    """Pairs of keys where one writes some words of the other as initials.
+
+    ``"j lefevre"`` matches ``"jean lefevre"``: every word of more than one letter is in the
+    other key, and each one-letter word is the initial of one of the other key's remaining
+    words. Only keys with a one-letter word are looked at, through an index of words.
+    """
+    tokens = [k.split() for k in keys]
+    index: dict[str, list[int]] = {}
+    for i, words in enumerate(tokens):
+        for w in set(words):
+            if len(w) > 1:
+                index.setdefault(w, []).append(i)
+    out: list[tuple[int, int]] = []
+    for i, words in enumerate(tokens):
+        initials = [w for w in words if len(w) == 1]
+        full = [w for w in words if len(w) > 1]
+        if not initials or not full:
+            continue
+        candidates = set(index.get(full[0], ()))
+        for w in full[1:]:
+            candidates &= set(index.get(w, ()))
+        for j in sorted(candidates - {i}):
+            rest = list(tokens[j])
+            for w in full:
+                rest.remove(w)
+            if len(rest) != len(initials):
+                continue
+            if sorted(w[0] for w in rest) == sorted(initials):
+                out.append((min(i, j), max(i, j)))
+    return sorted(set(out))
+
+
 def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -183,7 +220,8 @@ def near_duplicates(
     Each name becomes a key (:func:`match_key`); keys are compared by the cosine similarity of
     their TF-IDF vectors of character 2- to 4-grams (``char_wb``),
     ``similarity = u . v / (|u| |v|)``, searching the 6 nearest keys of each key. Names with the
-    same key have similarity 1.
+    same key have similarity 1; a name writing words of the other as initials ("J. Lefevre",
+    "Jean Lefèvre") has similarity :data:`INITIALS_SIMILARITY` (0.9).
 
     Examples
     --------
@@ -233,6 +271,12 @@ def near_duplicates(
                     for second in members[j]:
                         pair = (first, second) if first < second else (second, first)
                         pairs[pair] = max(pairs.get(pair, 0.0), float(sim))
+
+    for i, j in _initial_matches(unique_keys):
+        for first in groups.iloc[i]:
+            for second in groups.iloc[j]:
+                pair = (first, second) if first < second else (second, first)
+                pairs[pair] = max(pairs.get(pair, 0.0), INITIALS_SIMILARITY)
 
     pairs = {pair: sim for pair, sim in pairs.items() if sim >= threshold}
     if not pairs:

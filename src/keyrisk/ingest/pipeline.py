@@ -76,7 +76,10 @@ class LoadOptions:
     config : Config or None
         A parsed ``keyrisk.toml``.
     near_duplicate_threshold : float
-        Cosine similarity from which two names are listed as possible duplicates.
+        Cosine similarity from which two staff names are listed as possible duplicates.
+    account_duplicate_threshold : float
+        The same for account names: higher, because client names share many words
+        ("Communauté de communes de ...") and a client list is long.
     limits : Limits or mapping
         Safety limits of the readers (:mod:`keyrisk.ingest.limits`); a mapping raises some of
         them and keeps the defaults of the others, e.g. ``{"max_cells": 10**8}``.
@@ -89,6 +92,7 @@ class LoadOptions:
     dates: str = "auto"
     config: Config = field(default_factory=lambda: load_config(None))
     near_duplicate_threshold: float = 0.75
+    account_duplicate_threshold: float = 0.9
     limits: Limits | Mapping[str, Any] = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
@@ -823,7 +827,12 @@ def _assemble(results: list[_FileResult], opts: LoadOptions) -> Dataset:
             frame[col] = frame[col].astype("string")
             start += n
         distinct = sorted(set(unified.dropna().tolist()))
-        dups = near_duplicates(distinct, kind=kind, threshold=opts.near_duplicate_threshold)
+        threshold = (
+            opts.near_duplicate_threshold
+            if kind == "staff"
+            else max(opts.near_duplicate_threshold, opts.account_duplicate_threshold)
+        )
+        dups = near_duplicates(distinct, kind=kind, threshold=threshold)
         if len(dups):
             report.near_duplicates = (
                 pd.concat([report.near_duplicates, dups], ignore_index=True)
