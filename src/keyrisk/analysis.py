@@ -516,6 +516,14 @@ class Analysis:
         )
 
 
+def _config_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters from a configuration file, with ``"none"`` meaning no decay."""
+    out = dict(params)
+    if isinstance(out.get("half_life_days"), str) and out["half_life_days"].lower() == "none":
+        out["half_life_days"] = None
+    return out
+
+
 def analyse(dataset: Dataset, settings: Settings | None = None, **params: Any) -> Analysis:
     """Score a dataset.
 
@@ -524,7 +532,8 @@ def analyse(dataset: Dataset, settings: Settings | None = None, **params: Any) -
     dataset : keyrisk.model.Dataset
         The canonical tables (from :func:`keyrisk.load` or :meth:`Dataset.from_frames`).
     settings : Settings, optional
-        The parameters (defaults of the method when omitted).
+        The parameters. When omitted: the defaults of the method, changed by the
+        configuration file's ``[analysis]`` and ``[kind_weights]`` (``dataset.settings``).
     **params
         Parameters overriding ``settings`` fields (``holder_ratio=0.6``...).
 
@@ -549,7 +558,7 @@ def analyse(dataset: Dataset, settings: Settings | None = None, **params: Any) -
     if not isinstance(dataset, Dataset):
         raise UsageError(f"analyse() needs a keyrisk Dataset; got {type(dataset).__name__}.")
     if settings is None:
-        settings = Settings()
+        settings = Settings(**_config_params(dataset.settings))
     elif not isinstance(settings, Settings):
         raise UsageError(f"settings must be a keyrisk Settings; got {type(settings).__name__}.")
     if params:
