@@ -333,7 +333,7 @@ def brute_force(
     return None, ()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(portfolios())
 def test_exact_equals_brute_force_and_greedy_is_above(
     case: tuple[pd.DataFrame, pd.Series, pd.Series, float],
@@ -355,7 +355,7 @@ def test_exact_equals_brute_force_and_greedy_is_above(
         assert greedy.lower_bound is not None and greedy.lower_bound <= value
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(portfolios(), st.sampled_from(STAFF))
 def test_removing_a_staff_member_never_raises_the_bus_factor(
     case: tuple[pd.DataFrame, pd.Series, pd.Series, float], name: str
@@ -369,31 +369,37 @@ def test_removing_a_staff_member_never_raises_the_bus_factor(
         assert after is not None and after <= before
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(portfolios())
 def test_top_pair_equals_brute_force(
     case: tuple[pd.DataFrame, pd.Series, pd.Series, float],
 ) -> None:
     holders, rev, _, _ = case
+    sets: dict[str, set[str]] = {}
+    for account, name in holders.itertuples(index=False):
+        sets.setdefault(account, set()).add(name)
     names = sorted(holders["staff"].unique())
     pair = top_pair(holders, rev)
     if len(names) < 2:
         assert pair is None
         return
-    best = max(departure(holders, rev, p).revenue_at_risk for p in itertools.combinations(names, 2))
-    first = next(
-        p
+    risk = {
+        p: sum(rev[a] for a, s in sets.items() if s <= set(p))
         for p in itertools.combinations(names, 2)
-        if departure(holders, rev, p).revenue_at_risk >= best - 1e-9
-    )
+    }
+    best = max(risk.values())
+    first = min(p for p, value in risk.items() if value >= best - 1e-9)
     assert pair is not None
     assert pair.leave == first
     assert pair.revenue_at_risk == pytest.approx(best)
+    assert pair.newly_orphaned == tuple(
+        sorted((a for a, s in sets.items() if s <= set(first)), key=lambda a: (-rev[a], a))
+    )
 
 
 def test_greedy_never_below_exact_on_a_seeded_batch() -> None:
     rng = np.random.default_rng(7)
-    for _ in range(200):
+    for _ in range(50):
         n_staff, n_accounts = int(rng.integers(2, 8)), int(rng.integers(2, 13))
         sets = {
             f"a{i:02d}": tuple(
@@ -410,3 +416,4 @@ def test_greedy_never_below_exact_on_a_seeded_batch() -> None:
         assert exact.value == brute_force(holders, rev, orph, coverage)[0]
         assert exact.value is not None and greedy.value is not None
         assert greedy.value >= exact.value
+        assert exact.canonical and exact.method == "exact"

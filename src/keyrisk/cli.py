@@ -269,6 +269,10 @@ def _run_report(
     pseudonymise: bool = False,
     key_file: str | None = None,
 ) -> int:
+    params = _method_params(opts)
+    keyrisk.Settings(**params)  # bad method parameters: a usage error before any reading
+    if out:
+        _check_out(Path(out), [*inputs, *(opts.get("accounts") or ()), *(opts.get("staff") or ())])
     progress = _Progress(quiet)
     n_files = len(inputs) + len(opts.get("accounts") or ()) + len(opts.get("staff") or ())
     progress.step(f"reading {n_files} file(s)")
@@ -282,7 +286,7 @@ def _run_report(
     elif key_file:
         raise UsageError("--key-file goes with --pseudonymise.")
     progress.step("scoring")
-    analysis = keyrisk.analyse(dataset, **_method_params(opts))
+    analysis = keyrisk.analyse(dataset, **params)
     target = Path(out) if out else _default_out(inputs, analysis.as_of)
     all_inputs = [*inputs, *(opts.get("accounts") or ()), *(opts.get("staff") or ())]
     _check_out(target, all_inputs)
@@ -361,8 +365,10 @@ def demo(out: str | None, lang: str, quiet: bool) -> int:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def whatif(inputs: tuple[str, ...], leave: tuple[str, ...], as_json: bool, **opts: Any) -> int:
     """Print what happens if the --leave people go: accounts orphaned, revenue at risk."""
+    params = _method_params(opts)
+    keyrisk.Settings(**params)  # bad method parameters: a usage error before any reading
     dataset = keyrisk.load(list(inputs), **_load_kwargs(opts))
-    analysis = keyrisk.analyse(dataset, **_method_params(opts))
+    analysis = keyrisk.analyse(dataset, **params)
     result = analysis.whatif(list(leave))
     if as_json:
         click.echo(json.dumps(keyrisk.departure_dict(result), ensure_ascii=False, indent=2))
@@ -384,8 +390,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("keyrisk: interrupted", err=True)
         return 130
-    except click.ClickException as exc:
+    except click.exceptions.NoArgsIsHelpError as exc:
         exc.show()
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        message = " ".join(exc.format_message().split())
+        click.echo(f"keyrisk: error: {message}{hint}", err=True)
         return EXIT_USAGE if exc.exit_code == 2 else int(exc.exit_code)
     except KeyriskError as exc:
         click.echo(f"keyrisk: error: {exc}", err=True)

@@ -501,7 +501,7 @@ def _lower_bound(
         extra = _fractional_cover(weights[choosable], rest)
         bound = n_forced + extra
         if bound > best:
-            best, best_w = bound, weights
+            best, best_w = bound, weights.astype(np.float64)
         if upper is not None and math.ceil(best - 1e-7) >= upper:
             break
         k = max(0, math.ceil(extra))

@@ -9,7 +9,9 @@ the report can suggest aliases.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -178,6 +180,68 @@ def _initial_matches(keys: Sequence[str]) -> list[tuple[int, int]]:
     return sorted(set(out))
 
 
+def _group_by_key(keys: np.ndarray, names: np.ndarray) -> tuple[list[str], list[list[str]]]:
+    """The distinct keys in sorted order and, for each, its names in their original order.
+
+    The same as ``groupby("key", sort=True)["name"].agg(list)``, without a Python call per
+    group.
+    """
+    if len(keys) == 0:
+        return [], []
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    sorted_names = names[order].tolist()
+    bounds = [*starts.tolist(), len(keys)]
+    groups = [sorted_names[a:b] for a, b in itertools.pairwise(bounds)]
+    return sorted_keys[starts].tolist(), groups
+
+
+def _nearest_pairs(vectors: Any, k: int, threshold: float) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, similarity) of the ``k`` nearest neighbours j != i of each row i (cosine).
+
+    Gives exactly what ``NearestNeighbors(metric="cosine", n_neighbors=k).fit(vectors)
+    .kneighbors(vectors)`` gives once filtered on ``similarity >= threshold``, with
+    ``similarity = clip(round(1 - distance, 6), 0, 1)``: the distances are computed the same
+    way, chunk by chunk, but the neighbour selection (``argpartition``) is only run on the rows
+    having more than ``k`` columns close enough to pass the threshold; for the others, those
+    columns are all among the ``k`` nearest, whatever the ties.
+    """
+    from sklearn.preprocessing import normalize
+    from sklearn.utils.extmath import safe_sparse_dot
+
+    x = normalize(vectors, copy=True)
+    xt = x.T
+    n = x.shape[0]
+    bound = 1.0 - threshold + 1e-6  # loose: the rounded similarity decides below
+    step = max(1, (1 << 24) // max(n, 1))  # about 128 MiB of distances per chunk
+    found_i: list[np.ndarray] = []
+    found_j: list[np.ndarray] = []
+    found_d: list[np.ndarray] = []
+    for start in range(0, n, step):
+        dist = np.asarray(safe_sparse_dot(x[start : start + step], xt, dense_output=True))
+        dist *= -1
+        dist += 1
+        np.clip(dist, 0.0, 2.0, out=dist)
+        close = dist <= bound
+        crowded = np.flatnonzero(close.sum(axis=1) > k)
+        close[crowded] = False
+        rows, cols = np.nonzero(close)
+        if len(crowded):
+            nearest = np.argpartition(dist[crowded], k - 1, axis=1)[:, :k]
+            rows = np.concatenate((rows, np.repeat(crowded, k)))
+            cols = np.concatenate((cols, nearest.ravel()))
+        found_i.append(rows + start)
+        found_j.append(cols)
+        found_d.append(dist[rows, cols])
+    if not found_i:
+        return []
+    i_all, j_all = np.concatenate(found_i), np.concatenate(found_j)
+    sim = np.clip(np.round(1.0 - np.concatenate(found_d), 6), 0.0, 1.0)
+    keep = (i_all != j_all) & (sim >= threshold)
+    return list(zip(i_all[keep].tolist(), j_all[keep].tolist(), sim[keep].tolist(), strict=True))
+
+
 def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -230,7 +294,6 @@ def near_duplicates(
     [{'kind': 'staff', 'name': 'DUPONT Marie', 'similar_to': 'Marie Dupont', 'similarity': 1.0}]
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.neighbors import NearestNeighbors
 
     if not 0 < threshold <= 1:
         raise UsageError(f"The similarity threshold must be in (0, 1]; got {threshold!r}.")
@@ -249,32 +312,24 @@ def near_duplicates(
     pairs: dict[tuple[str, str], float] = {}
 
     # Same key: similarity 1 for every pair of names sharing it.
-    groups = frame.groupby("key", sort=True)["name"].agg(list)
+    unique_keys, groups = _group_by_key(frame["key"].to_numpy(), frame["name"].to_numpy())
     for members in groups:
         for i, first in enumerate(members):
             for second in members[i + 1 :]:
                 pairs[(first, second)] = 1.0
 
-    unique_keys = groups.index.to_list()
     if len(unique_keys) > 1:
         vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit_transform(unique_keys)
         k = min(_NEIGHBOURS, len(unique_keys))
-        search = NearestNeighbors(metric="cosine", n_neighbors=k).fit(vectors)
-        distances, neighbours = search.kneighbors(vectors)
-        similarity = np.clip(np.round(1.0 - distances, 6), 0.0, 1.0)
-        members = groups.to_list()
-        for i in range(len(unique_keys)):
-            for j, sim in zip(neighbours[i], similarity[i], strict=True):
-                if j == i or sim < threshold:
-                    continue
-                for first in members[i]:
-                    for second in members[j]:
-                        pair = (first, second) if first < second else (second, first)
-                        pairs[pair] = max(pairs.get(pair, 0.0), float(sim))
+        for i, j, sim in _nearest_pairs(vectors, k, threshold):
+            for first in groups[i]:
+                for second in groups[j]:
+                    pair = (first, second) if first < second else (second, first)
+                    pairs[pair] = max(pairs.get(pair, 0.0), sim)
 
     for i, j in _initial_matches(unique_keys):
-        for first in groups.iloc[i]:
-            for second in groups.iloc[j]:
+        for first in groups[i]:
+            for second in groups[j]:
                 pair = (first, second) if first < second else (second, first)
                 pairs[pair] = max(pairs.get(pair, 0.0), INITIALS_SIMILARITY)
 

@@ -609,7 +609,12 @@ def _file_report(raw: RawTable, mapping: ColumnMapping | None, role: str) -> Fil
 
 def _process(path: PathLike, role_hint: str | None, opts: LoadOptions) -> _FileResult:
     raw, mapping, fc = _read_one(path, role_hint, opts)
-    problems: list[Problem] = list(raw.problems)
+    # every problem names its file the same way (the file name, as the row problems do)
+    name = Path(raw.path).name
+    problems: list[Problem] = [
+        Problem(**{**p.as_dict(), "file": name}) if p.file and p.file != name else p
+        for p in raw.problems
+    ]
     rows = _Rows(raw, problems)
     report = _file_report(raw, mapping, mapping.role)
     raw_kept: pd.DataFrame | None = None

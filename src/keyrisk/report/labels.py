@@ -134,11 +134,11 @@ _FR: dict[str, str] = {
     "band.n/a": "n.d.",
     # next steps
     "todo.backup": (
-        "Nommer un second détenteur pour les {n} compte(s) que {name} porte seul(e) "
+        "Nommer un second détenteur pour les {n} compte(s) qui ne reposent que sur {name} "
         "({amount}, {share} du CA), en commençant par {first}."
     ),
     "todo.backup.count": (
-        "Nommer un second détenteur pour les {n} compte(s) que {name} porte seul(e) "
+        "Nommer un second détenteur pour les {n} compte(s) qui ne reposent que sur {name} "
         "({share} des comptes), en commençant par {first}."
     ),
     "todo.orphaned": (
@@ -397,8 +397,8 @@ _FR: dict[str, str] = {
     "chart.shared": "détenu à plusieurs",
     "chart.revenue_axis": "Chiffre d'affaires",
     "chart.revenue_axis.count": "Nombre de comptes",
-    "chart.held.title": "{name} détient seul(e) {share} du CA",
-    "chart.held.title.count": "{name} détient seul(e) {share} des comptes",
+    "chart.held.title": "Sans {name}, {share} du CA n'aurait plus de détenteur",
+    "chart.held.title.count": "Sans {name}, {share} des comptes n'auraient plus de détenteur",
     "chart.held.empty": "Aucun compte détenu",
     "chart.bus.title": "{share} du CA repose sur une seule personne ou plus personne",
     "chart.bus.title.count": "{share} des comptes reposent sur une seule personne ou aucune",
@@ -408,8 +408,8 @@ _FR: dict[str, str] = {
     "chart.bus.orphaned": "0 (orphelin)",
     "chart.curve.title": "Les {k} premières personnes détiennent seules {share} du CA",
     "chart.curve.title.count": "Les {k} premières personnes détiennent seules {share} des comptes",
-    "chart.curve.title1": "Une seule personne détient seule {share} du CA",
-    "chart.curve.title1.count": "Une seule personne détient seule {share} des comptes",
+    "chart.curve.title1": "Une personne détient à elle seule {share} du CA",
+    "chart.curve.title1.count": "Une personne détient à elle seule {share} des comptes",
     "chart.curve.alone": "CA détenu seul (cumul)",
     "chart.curve.weighted": "CA pondéré par la part de relation (cumul)",
     "chart.curve.xlabel": "Nombre de personnes (des plus exposées aux moins exposées)",
