@@ -339,6 +339,8 @@ class Analysis:
                 holders, revenue, [str(tops["staff"].iloc[0])], pipeline=self._pipeline
             )
         pair = pf.top_pair(holders, revenue)
+        if pair is not None:  # the same departure, with its open pipeline
+            pair = pf.departure(holders, revenue, list(pair.leave), pipeline=self._pipeline)
         bus = pd.Series(self._accounts["bus_factor"].to_numpy(), index=revenue.index)
         single = float(pf.single_holder_share(bus, revenue))
         status = self._status

@@ -210,7 +210,9 @@ class IngestReport:
         cols = ["file", "sheet", "row", "column", "value", "code", "severity", "message"]
         if not self.problems:
             return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
-        return pd.DataFrame([p.as_dict() for p in self.problems])[cols]
+        frame = pd.DataFrame([p.as_dict() for p in self.problems])[cols]
+        frame["row"] = frame["row"].astype("Int64")
+        return frame
 
     def as_dict(self) -> dict[str, Any]:
         return {
