@@ -65,3 +65,15 @@ def test_only_report_imports_plotting_and_excel() -> None:
             assert "import openpyxl" not in text and "from openpyxl" not in text, rel
         if rel != "cli.py":
             assert "import click" not in text, rel
+
+
+def test_import_keyrisk_is_light() -> None:
+    """The library imports no plotting, workbook or CLI code until a report is written."""
+    code = (
+        "import sys, keyrisk; "
+        "print(sorted(m for m in ('matplotlib', 'openpyxl', 'click') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]"

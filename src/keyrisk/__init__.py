@@ -8,8 +8,9 @@ when first used.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from keyrisk.analysis import Analysis, analyse
 from keyrisk.errors import (
     AmbiguousInputError,
     ConfigError,
@@ -29,12 +30,14 @@ from keyrisk.settings import Settings
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:
+    from keyrisk.report import departure_dict, format_departure, headline, write_report
+
 _LAZY = {
-    "analyse": ("keyrisk.analysis", "analyse"),
-    "Analysis": ("keyrisk.analysis", "Analysis"),
     "write_report": ("keyrisk.report", "write_report"),
     "departure_dict": ("keyrisk.report", "departure_dict"),
     "format_departure": ("keyrisk.report", "format_departure"),
+    "headline": ("keyrisk.report", "headline"),
 }
 
 __all__ = [
@@ -57,6 +60,7 @@ __all__ = [
     "analyse",
     "departure_dict",
     "format_departure",
+    "headline",
     "inspect",
     "load",
     "pseudonymise",

@@ -269,33 +269,34 @@ def _run_report(
     pseudonymise: bool = False,
     key_file: str | None = None,
 ) -> int:
+    # usage errors first, before any (possibly long) reading
     params = _method_params(opts)
-    keyrisk.Settings(**params)  # bad method parameters: a usage error before any reading
+    keyrisk.Settings(**params)
+    all_inputs = [*inputs, *(opts.get("accounts") or ()), *(opts.get("staff") or ())]
     if out:
-        _check_out(Path(out), [*inputs, *(opts.get("accounts") or ()), *(opts.get("staff") or ())])
-    progress = _Progress(quiet)
-    n_files = len(inputs) + len(opts.get("accounts") or ()) + len(opts.get("staff") or ())
-    progress.step(f"reading {n_files} file(s)")
-    dataset = keyrisk.load(list(inputs), **_load_kwargs(opts))
+        _check_out(Path(out), all_inputs)
     key = None
     if pseudonymise:
         if not key_file:
             raise UsageError("--pseudonymise needs --key-file FILE (a secret key, kept apart).")
         key = keyrisk.read_key(key_file)
-        dataset = keyrisk.pseudonymise(dataset, key)
     elif key_file:
         raise UsageError("--key-file goes with --pseudonymise.")
+    progress = _Progress(quiet)
+    progress.step(f"reading {len(all_inputs)} file(s)")
+    dataset = keyrisk.load(list(inputs), **_load_kwargs(opts))
+    if key is not None:
+        dataset = keyrisk.pseudonymise(dataset, key)
     progress.step("scoring")
     analysis = keyrisk.analyse(dataset, **params)
     target = Path(out) if out else _default_out(inputs, analysis.as_of)
-    all_inputs = [*inputs, *(opts.get("accounts") or ()), *(opts.get("staff") or ())]
     _check_out(target, all_inputs)
     progress.step(f"writing the report into {target}")
     written = keyrisk.write_report(
         analysis, target, lang=lang, inputs=all_inputs, pseudonymised=pseudonymise
     )
     progress.done()
-    click.echo(analysis.portfolio.headline)
+    click.echo(keyrisk.headline(analysis, lang))
     click.echo(f"Report written to {target} ({len(written)} files).")
     return EXIT_OK
 

@@ -5,13 +5,14 @@ Only this package imports matplotlib and openpyxl.
 
 from keyrisk.report.files import atomic_write, write_tables
 from keyrisk.report.safety import safe_frame, safe_sheet_title, safe_text
-from keyrisk.report.text import departure_dict, format_departure
+from keyrisk.report.text import departure_dict, format_departure, headline
 from keyrisk.report.writer import write_report
 
 __all__ = [
     "atomic_write",
     "departure_dict",
     "format_departure",
+    "headline",
     "safe_frame",
     "safe_sheet_title",
     "safe_text",

@@ -265,8 +265,8 @@ def _render_sheet(
             continue
         pic = XLImage(str(path))
         ratio = image.width / float(pic.width) if pic.width else 1.0
-        pic.width = int(round(pic.width * ratio))
-        pic.height = int(round(pic.height * ratio))
+        pic.width = round(pic.width * ratio)
+        pic.height = round(pic.height * ratio)
         ws.add_image(pic, image.anchor)
 
 

@@ -55,6 +55,16 @@ STAFF_CSV_COLUMNS = [
 ]
 
 
+def _default_mode() -> int:
+    """The mode a new file gets from the user's umask (mkstemp itself creates 0600 files)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _default_mode()
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path`` and move it into place only on success."""
@@ -68,6 +78,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[A
             handle = os.fdopen(fd, mode, encoding="utf-8", newline="")
         with handle:
             yield handle
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -83,6 +94,7 @@ def atomic_save(path: str | os.PathLike[str], save: Callable[[str], None]) -> No
     os.close(fd)
     try:
         save(tmp)
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

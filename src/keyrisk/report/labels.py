@@ -134,24 +134,39 @@ _FR: dict[str, str] = {
     "band.n/a": "n.d.",
     # next steps
     "todo.backup": (
-        "Nommer un second détenteur pour les {n} compte(s) qui ne reposent que sur {name} "
+        "Nommer un second détenteur pour les {n} comptes qui ne reposent que sur {name} "
         "({amount}, {share} du CA), en commençant par {first}."
     ),
     "todo.backup.count": (
-        "Nommer un second détenteur pour les {n} compte(s) qui ne reposent que sur {name} "
+        "Nommer un second détenteur pour les {n} comptes qui ne reposent que sur {name} "
         "({share} des comptes), en commençant par {first}."
     ),
-    "todo.orphaned": (
-        "Réattribuer sans attendre les {n} compte(s) orphelin(s) ({amount}), à commencer par "
-        "{first}."
+    "todo.backup1": (
+        "Nommer un second détenteur pour le compte qui ne repose que sur {name} : {first} "
+        "({amount}, {share} du CA)."
     ),
+    "todo.backup1.count": (
+        "Nommer un second détenteur pour le compte qui ne repose que sur {name} : {first}."
+    ),
+    "todo.orphaned": (
+        "Réattribuer sans attendre les {n} comptes orphelins ({amount}), à commencer par {first}."
+    ),
+    "todo.orphaned1": "Réattribuer sans attendre le compte orphelin {first} ({amount}).",
     "todo.history": (
         "Faire écrire par {people} l'historique de leurs comptes clés (enjeux, interlocuteurs, "
+        "engagements pris) dans le CRM, là où les autres peuvent le lire."
+    ),
+    "todo.history1": (
+        "Faire écrire par {people} l'historique de ses comptes clés (enjeux, interlocuteurs, "
         "engagements pris) dans le CRM, là où les autres peuvent le lire."
     ),
     "todo.involve": (
         "Associer {people}, qui travaillent déjà sur {n} compte(s) à détenteur unique, comme "
         "seconds interlocuteurs (SAV, technique, administration des ventes)."
+    ),
+    "todo.involve1": (
+        "Associer {people}, qui travaille déjà sur {n} compte(s) à détenteur unique, comme "
+        "second interlocuteur (SAV, technique, administration des ventes)."
     ),
     "todo.clients": (
         "Suivre de près les clients à 10 % ou plus du CA ({names}) : deux interlocuteurs "
@@ -349,8 +364,7 @@ _FR: dict[str, str] = {
         "{inactive} jours."
     ),
     "def.bus_account": (
-        "Facteur d'autobus d'un compte : nombre de détenteurs encore actifs ; 0 = compte "
-        "orphelin."
+        "Facteur d'autobus d'un compte : nombre de détenteurs encore actifs ; 0 = compte orphelin."
     ),
     "def.risk": (
         "Niveau de risque : critique si orphelin, ou un seul détenteur et au moins 10 % du CA ; "
@@ -400,8 +414,8 @@ _FR: dict[str, str] = {
     "chart.held.title": "Sans {name}, {share} du CA n'aurait plus de détenteur",
     "chart.held.title.count": "Sans {name}, {share} des comptes n'auraient plus de détenteur",
     "chart.held.empty": "Aucun compte détenu",
-    "chart.bus.title": "{share} du CA repose sur une seule personne ou plus personne",
-    "chart.bus.title.count": "{share} des comptes reposent sur une seule personne ou aucune",
+    "chart.bus.title": "{share} du CA n'a qu'un détenteur actif, ou plus aucun",
+    "chart.bus.title.count": "{share} des comptes n'ont qu'un détenteur actif, ou plus aucun",
     "chart.bus.accounts": "Comptes",
     "chart.bus.revenue": "Chiffre d'affaires",
     "chart.bus.xlabel": "Détenteurs actifs par compte",
@@ -432,10 +446,12 @@ _FR: dict[str, str] = {
     "chart.network.staff_gone": "collaborateur parti",
     "chart.network.holder": "détenteur",
     "chart.network.contact": "simple contact",
+    "chart.network.lost": "détenteur parti",
     "chart.network.empty": "Aucun compte",
     "chart.heat.title": "{k} des {n} plus gros comptes reposent à 80 % ou plus sur une personne",
     "chart.heat.colorbar": "Part de la relation",
-    "chart.clients.title": "{k} client(s) font la moitié du CA ; le premier pèse {share}",
+    "chart.clients.title": "{k} clients font la moitié du CA ; le premier pèse {share}",
+    "chart.clients.title1": "Un seul client fait la moitié du CA : il pèse {share}",
     "chart.clients.empty": "Aucun chiffre d'affaires connu par client",
     "chart.clients.bars": "Part du CA",
     "chart.clients.cum": "Part cumulée",
@@ -537,23 +553,35 @@ _EN: dict[str, str] = {
     "band.high (HHI > 2000)": "high (HHI > 2,000)",
     "band.n/a": "n/a",
     "todo.backup": (
-        "Name a second holder for the {n} account(s) {name} holds alone ({amount}, {share} of "
+        "Name a second holder for the {n} accounts {name} holds alone ({amount}, {share} of "
         "revenue), starting with {first}."
     ),
     "todo.backup.count": (
-        "Name a second holder for the {n} account(s) {name} holds alone ({share} of the "
+        "Name a second holder for the {n} accounts {name} holds alone ({share} of the "
         "accounts), starting with {first}."
     ),
-    "todo.orphaned": (
-        "Reassign the {n} orphaned account(s) ({amount}) now, starting with {first}."
+    "todo.backup1": (
+        "Name a second holder for the account {name} holds alone: {first} ({amount}, {share} "
+        "of revenue)."
     ),
+    "todo.backup1.count": "Name a second holder for the account {name} holds alone: {first}.",
+    "todo.orphaned": "Reassign the {n} orphaned accounts ({amount}) now, starting with {first}.",
+    "todo.orphaned1": "Reassign the orphaned account {first} ({amount}) now.",
     "todo.history": (
+        "Have {people} write down the history of their key accounts (stakes, contacts, "
+        "commitments made) in the CRM, where others can read it."
+    ),
+    "todo.history1": (
         "Have {people} write down the history of their key accounts (stakes, contacts, "
         "commitments made) in the CRM, where others can read it."
     ),
     "todo.involve": (
         "Involve {people}, who already work on {n} single-holder account(s), as second "
         "contacts (after-sales, technicians, sales administration)."
+    ),
+    "todo.involve1": (
+        "Involve {people}, who already works on {n} single-holder account(s), as a second "
+        "contact (after-sales, technicians, sales administration)."
     ),
     "todo.clients": (
         "Watch the clients at 10% of revenue or more ({names}) closely: at least two "
@@ -736,9 +764,7 @@ _EN: dict[str, str] = {
         "Holder: at least {ratio} of the main contact's weight and at least {min_n} "
         "interactions (the main contact is always a holder)."
     ),
-    "def.gone": (
-        "Gone: end date passed, flagged inactive, or no interaction for {inactive} days."
-    ),
+    "def.gone": ("Gone: end date passed, flagged inactive, or no interaction for {inactive} days."),
     "def.bus_account": (
         "Bus factor of an account: number of holders still active; 0 = orphaned account."
     ),
@@ -785,8 +811,8 @@ _EN: dict[str, str] = {
     "chart.held.title": "{name} alone holds {share} of revenue",
     "chart.held.title.count": "{name} alone holds {share} of the accounts",
     "chart.held.empty": "No account held",
-    "chart.bus.title": "{share} of revenue rests on one person or nobody",
-    "chart.bus.title.count": "{share} of the accounts rest on one person or nobody",
+    "chart.bus.title": "{share} of revenue has one active holder, or none left",
+    "chart.bus.title.count": "{share} of the accounts have one active holder, or none left",
     "chart.bus.accounts": "Accounts",
     "chart.bus.revenue": "Revenue",
     "chart.bus.xlabel": "Active holders per account",
@@ -817,10 +843,12 @@ _EN: dict[str, str] = {
     "chart.network.staff_gone": "gone staff",
     "chart.network.holder": "holder",
     "chart.network.contact": "contact only",
+    "chart.network.lost": "gone holder",
     "chart.network.empty": "No account",
     "chart.heat.title": "{k} of the {n} largest accounts rest 80% or more on one person",
     "chart.heat.colorbar": "Relationship share",
-    "chart.clients.title": "{k} client(s) make half of revenue; the largest weighs {share}",
+    "chart.clients.title": "{k} clients make half of revenue; the largest weighs {share}",
+    "chart.clients.title1": "A single client makes half of revenue: it weighs {share}",
     "chart.clients.empty": "No revenue known per client",
     "chart.clients.bars": "Revenue share",
     "chart.clients.cum": "Cumulative share",

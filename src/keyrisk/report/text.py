@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
     from keyrisk.portfolio import Departure
 
-__all__ = ["departure_dict", "format_departure"]
+__all__ = ["departure_dict", "format_departure", "headline"]
 
 
 def departure_dict(departure: Departure) -> dict[str, Any]:
@@ -54,3 +54,17 @@ def format_departure(departure: Departure, analysis: Analysis, limit: int = 20) 
         if more > 0:
             lines.append(f"  ... and {more} more")
     return "\n".join(lines)
+
+
+def headline(analysis: Analysis, lang: str = "en") -> str:
+    """Return the analysis headline in ``lang`` ("fr" or "en")."""
+    from keyrisk.report.labels import headline as _headline
+
+    p = analysis.portfolio
+    return _headline(
+        p.revenue_bus_factor,
+        p.single_holder_revenue_share,
+        p.total_revenue,
+        analysis.revenue_basis,
+        lang,
+    )

@@ -1,18 +1,24 @@
-"""The whole report: tables, then (when available) the workbook and the charts."""
+"""The whole report: CSV/JSON tables, the charts, then the Excel workbook."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from keyrisk.errors import UsageError
 from keyrisk.report.files import write_tables
+from keyrisk.report.labels import check_lang
 
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
 
-__all__ = ["write_report"]
+__all__ = ["WORKBOOK_NAME", "write_report"]
+
+#: File name of the workbook inside the output folder.
+WORKBOOK_NAME = "keyrisk-report.xlsx"
 
 
 def write_report(
@@ -22,9 +28,77 @@ def write_report(
     lang: str = "fr",
     inputs: Sequence[str | os.PathLike[str]] = (),
     pseudonymised: bool = False,
+    run_date: dt.date | None = None,
 ) -> list[Path]:
-    """Write the report into ``out``: accounts.csv, staff.csv, summary.json (and more).
+    """Write the report into ``out`` and return the paths written.
 
-    Returns the paths written.
+    Parameters
+    ----------
+    analysis : keyrisk.analysis.Analysis
+        The analysis to report.
+    out : path
+        The output folder (created when missing).
+    lang : {"fr", "en"}, default "fr"
+        Language of the workbook and the charts.
+    inputs : sequence of paths
+        The input files as given (the workbook lists the files of the ingestion report, with
+        their SHA-256).
+    pseudonymised : bool
+        Whether staff names were pseudonymised (stated in the workbook).
+    run_date : datetime.date, optional
+        The report date shown in the workbook (today when omitted). It is the only content
+        that varies between two runs on the same data.
+
+    Returns
+    -------
+    list of pathlib.Path
+        accounts.csv, staff.csv, summary.json, charts/*.png, keyrisk-report.xlsx.
+
+    Raises
+    ------
+    UsageError
+        For an unknown language or a run date that is not a date.
+
+    Notes
+    -----
+    Every file is written atomically (temporary file, then rename): an interrupted run never
+    leaves a half-written workbook.
+
+    Examples
+    --------
+    >>> import datetime as dt, tempfile, pandas as pd
+    >>> from keyrisk import Dataset, analyse
+    >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]}))
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     paths = write_report(analyse(ds), d, lang="en", run_date=dt.date(2026, 1, 1))
+    ...     [p.name for p in paths][-1]
+    'keyrisk-report.xlsx'
     """
-    return write_tables(analysis, out)
+    check_lang(lang)
+    if run_date is None:
+        run_date = dt.date.today()
+    elif isinstance(run_date, dt.datetime):
+        run_date = run_date.date()
+    elif not isinstance(run_date, dt.date):
+        raise UsageError(f"run_date must be a date; got {run_date!r}.")
+    import keyrisk
+    from keyrisk.report.charts import CHARTS, save_charts
+    from keyrisk.report.excel import save_workbook
+    from keyrisk.report.layout import ReportMeta, build_sheets
+
+    folder = Path(out)
+    paths = write_tables(analysis, folder)
+    charts = save_charts(analysis, folder, lang)
+    paths += charts
+    meta = ReportMeta(
+        version=keyrisk.__version__,
+        run_date=run_date,
+        pseudonymised=bool(pseudonymised),
+        inputs=tuple(str(p) for p in inputs),
+    )
+    sheets = build_sheets(analysis, lang, meta)
+    images = dict(zip(CHARTS, charts, strict=True))
+    paths.append(
+        save_workbook(sheets, folder / WORKBOOK_NAME, lang=lang, images=images, created=run_date)
+    )
+    return paths

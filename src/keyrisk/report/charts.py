@@ -1,0 +1,830 @@
+"""The charts of the report (matplotlib, drawn without pyplot).
+
+Every function ``f(analysis, *, lang="fr", ax=None) -> Figure`` draws one chart whose title says
+the finding, on ``ax`` when given (and returns its figure), else on a new
+:class:`matplotlib.figure.Figure`. Nothing touches matplotlib's global state: no pyplot, no
+rcParams change; figures are rendered by the Agg canvas. Text from the input is shown literally:
+``$`` is escaped so that mathtext never interprets it, and long names are cut with an ellipsis.
+:func:`save_charts` writes the PNG files; the same analysis gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from keyrisk.report import labels as lb
+from keyrisk.report.files import atomic_save
+from keyrisk.report.labels import check_lang, t, tb
+
+if TYPE_CHECKING:
+    from keyrisk.analysis import Analysis
+
+__all__ = [
+    "CHARTS",
+    "DPI",
+    "bus_factor_chart",
+    "clients_chart",
+    "concentration_chart",
+    "heatmap_chart",
+    "network_chart",
+    "orphaned_chart",
+    "revenue_held_chart",
+    "save_charts",
+]
+
+#: Resolution of the PNG files.
+DPI = 110
+_TITLE = 14
+_LABEL = 11
+_TICK = 10
+_RED = "#C00000"
+_PINK = "#F4B183"
+_BLUE = "#2F5597"
+_GREY = "#A6A6A6"
+_RISK_COLOURS = {"critical": "#C00000", "high": "#F08A24", "medium": "#F2C94C", "low": "#70AD47"}
+
+
+def _esc(text: object) -> str:
+    """Return ``text`` shown literally by matplotlib (``$`` escaped, no mathtext)."""
+    return str(text).replace("\\", "\\\\").replace("$", r"\$")
+
+
+def _short(text: object, limit: int = 28) -> str:
+    """Return ``text`` cut to ``limit`` characters with an ellipsis, made literal."""
+    value = " ".join(str(text).split())
+    if len(value) > limit:
+        value = value[: limit - 1].rstrip() + "…"
+    return _esc(value)
+
+
+def _figure(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
+    if ax is not None:
+        fig = ax.get_figure()
+        assert isinstance(fig, Figure)
+        return fig, ax
+    fig = Figure(figsize=size, dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def _title(ax: Axes, text: str, width: int = 75) -> None:
+    ax.set_title(
+        "\n".join(textwrap.wrap(text, width)) or text,
+        loc="left",
+        fontsize=_TITLE,
+        fontweight="bold",
+        color="#1F1F1F",
+    )
+
+
+def _compact(value: float, lang: str, basis: str) -> str:
+    """Return an axis amount: "4,1 M€" / "4.1M"; a plain number in count basis."""
+    if basis == "count":
+        return lb.number(value, lang)
+    unit = "\u00a0€" if lang == "fr" else ""
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            digits = 1 if abs(value) < 10 * size else 0
+            text = lb.number(value / size, lang, digits)
+            return f"{text}\u00a0{suffix}{unit.strip()}" if lang == "fr" else f"{text}{suffix}"
+    return lb.number(value, lang) + unit
+
+
+def _money_axis(ax: Axes, lang: str, basis: str, axis: str = "x") -> None:
+    fmt = FuncFormatter(lambda v, _pos: _compact(v, lang, basis))
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+
+def _percent_axis(ax: Axes, lang: str, axis: str = "y") -> None:
+    fmt = FuncFormatter(lambda v, _pos: lb.percent(v, lang))
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+
+def _small_percent(share: float, lang: str) -> str:
+    """Return a percentage, "< 1 %" for a positive share that would round to 0."""
+    if 0 < share < 0.005:
+        return "< " + lb.percent(0.01, lang)
+    return lb.percent(share, lang)
+
+
+def _clean(ax: Axes) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=_TICK)
+
+
+def _empty(ax: Axes, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=_LABEL, transform=ax.transAxes)
+    ax.set_axis_off()
+
+
+def _total(analysis: Analysis) -> float:
+    return float(analysis.portfolio.total_revenue)
+
+
+# --------------------------------------------------------------------------------------------
+# (a) revenue held per person
+# --------------------------------------------------------------------------------------------
+
+
+def revenue_held_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = None) -> Figure:
+    """Revenue held per person, alone vs shared (horizontal stacked bars, top 15).
+
+    The people are those of :attr:`Analysis.staff` (ranked by revenue held alone) holding some
+    revenue. The title names the person whose departure alone orphans the most revenue.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from keyrisk import Dataset, analyse
+    >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Bob"]}))
+    >>> revenue_held_chart(analyse(ds), lang="en").axes[0].get_title(loc="left")
+    'Ann alone holds 50% of the accounts'
+    """
+    check_lang(lang)
+    basis = analysis.revenue_basis
+    fig, ax = _figure(ax, (10.0, 6.0))
+    st = analysis.staff
+    st = st[st["revenue_held"] > 0].head(15)
+    if not len(st):
+        _empty(ax, t("chart.held.empty", lang))
+        _title(ax, t("chart.held.empty", lang))
+        return fig
+    names = [_short(n) for n in st["staff"].astype(str)]
+    sole = st["revenue_sole"].to_numpy(dtype=float)
+    shared = st["revenue_held"].to_numpy(dtype=float) - sole
+    y = np.arange(len(st))
+    ax.barh(y, sole, color=_RED, label=t("chart.alone", lang))
+    ax.barh(y, shared, left=sole, color=_PINK, label=t("chart.shared", lang))
+    ax.set_yticks(y, names, fontsize=_LABEL)
+    ax.invert_yaxis()
+    total = _total(analysis)
+    held = sole + shared
+    for yi, s, h in zip(y.tolist(), sole.tolist(), held.tolist(), strict=True):
+        text = _small_percent(s / total, lang) if total > 0 else ""
+        ax.text(h, yi, f"  {text}", va="center", fontsize=_TICK, color="#404040")
+    ax.set_xlim(0, float(held.max()) * 1.12)
+    _money_axis(ax, lang, basis)
+    ax.set_xlabel(tb("chart.revenue_axis", lang, basis), fontsize=_LABEL)
+    ax.legend(loc="lower right", fontsize=_TICK, frameon=False)
+    _clean(ax)
+    top = st.iloc[0]
+    share = float(top["revenue_sole"]) / total if total > 0 else 0.0
+    _title(
+        ax,
+        tb("chart.held.title", lang, basis, name=_esc(top["staff"]), share=lb.percent(share, lang)),
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# (b) accounts and revenue by bus factor
+# --------------------------------------------------------------------------------------------
+
+
+def bus_factor_table(analysis: Analysis) -> pd.DataFrame:
+    """Return accounts and revenue per bus factor bucket ("0", "1", "2", "3+").
+
+    Columns: bucket, accounts, revenue, account_share, revenue_share (revenue counts accounts in
+    count basis).
+    """
+    acc = analysis.accounts
+    bucket = np.minimum(acc["bus_factor"].to_numpy(dtype=int), 3)
+    if analysis.revenue_basis == "revenue":
+        rev = acc["revenue"].fillna(0.0).to_numpy(dtype=float)
+    else:
+        rev = np.ones(len(acc))
+    rows = []
+    n = max(len(acc), 1)
+    total = float(rev.sum())
+    for b, label in enumerate(("0", "1", "2", "3+")):
+        mask = bucket == b
+        r = float(rev[mask].sum())
+        rows.append(
+            {
+                "bucket": label,
+                "accounts": int(mask.sum()),
+                "revenue": r,
+                "account_share": float(mask.sum()) / n,
+                "revenue_share": r / total if total > 0 else 0.0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def bus_factor_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = None) -> Figure:
+    """Share of accounts and of revenue by bus factor (0, 1, 2, 3+), as grouped bars.
+
+    The title gives the single-holder share (bus factor 0 or 1).
+    """
+    check_lang(lang)
+    basis = analysis.revenue_basis
+    fig, ax = _figure(ax, (10.0, 5.5))
+    table = bus_factor_table(analysis)
+    x = np.arange(4)
+    labels = [t("chart.bus.orphaned", lang), "1", "2", "3+"]
+    width = 0.38 if basis == "revenue" else 0.6
+    offset = width / 2 if basis == "revenue" else 0.0
+    bars = ax.bar(
+        x - offset, table["account_share"], width, color=_GREY, label=t("chart.bus.accounts", lang)
+    )
+    for rect, n in zip(bars, table["accounts"], strict=True):
+        ax.annotate(
+            lb.number(n, lang),
+            (rect.get_x() + rect.get_width() / 2, rect.get_height()),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            fontsize=_TICK,
+        )
+    if basis == "revenue":
+        bars = ax.bar(
+            x + offset,
+            table["revenue_share"],
+            width,
+            color=_RED,
+            label=t("chart.bus.revenue", lang),
+        )
+        for rect, r in zip(bars, table["revenue"], strict=True):
+            ax.annotate(
+                _compact(r, lang, basis),
+                (rect.get_x() + rect.get_width() / 2, rect.get_height()),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                fontsize=_TICK,
+            )
+    ax.set_xticks(x, labels, fontsize=_LABEL)
+    ax.set_xlabel(t("chart.bus.xlabel", lang), fontsize=_LABEL)
+    top = float(max(table["account_share"].max(), table["revenue_share"].max(), 0.01))
+    ax.set_ylim(0, min(1.0, top * 1.18) if top < 0.85 else 1.08)
+    _percent_axis(ax, lang)
+    ax.legend(fontsize=_TICK, frameon=False)
+    _clean(ax)
+    single = analysis.portfolio.single_holder_revenue_share
+    _title(ax, tb("chart.bus.title", lang, basis, share=lb.percent(single, lang)))
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# (c) concentration curve by person
+# --------------------------------------------------------------------------------------------
+
+
+def concentration_curve(analysis: Analysis) -> pd.DataFrame:
+    """Return the cumulative shares of revenue held alone and share-weighted, by person.
+
+    Row k (k = 0..n) holds the share reached by the k most exposed people: ``alone`` sorts
+    people by revenue held alone, ``weighted`` by share-weighted revenue (both descending).
+    """
+    st = analysis.staff
+    total = _total(analysis)
+    sole = np.sort(st["revenue_sole"].to_numpy(dtype=float))[::-1]
+    weighted = np.sort(st["revenue_weighted"].to_numpy(dtype=float))[::-1]
+    scale = total if total > 0 else 1.0
+    return pd.DataFrame(
+        {
+            "people": np.arange(len(st) + 1),
+            "alone": np.concatenate([[0.0], np.cumsum(sole) / scale]),
+            "weighted": np.concatenate([[0.0], np.cumsum(weighted) / scale]),
+        }
+    )
+
+
+def concentration_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = None) -> Figure:
+    """Concentration curve: cumulative share of revenue held, against the number of people.
+
+    Two curves: revenue held alone (what their departure orphans) and share-weighted revenue.
+    The title gives the share held alone by the first three people.
+    """
+    check_lang(lang)
+    basis = analysis.revenue_basis
+    fig, ax = _figure(ax, (10.0, 5.5))
+    curve = concentration_curve(analysis)
+    ax.plot(
+        curve["people"],
+        curve["alone"],
+        color=_RED,
+        marker="o",
+        markersize=4,
+        linewidth=2,
+        label=t("chart.curve.alone", lang),
+    )
+    ax.plot(
+        curve["people"],
+        curve["weighted"],
+        color=_BLUE,
+        linestyle="--",
+        linewidth=1.5,
+        label=t("chart.curve.weighted", lang),
+    )
+    n_people = int(curve["people"].iloc[-1])
+    k = min(3, n_people)
+    reached = float(curve["alone"].iloc[k]) if k > 0 else 0.0
+    if k > 0:
+        ax.annotate(
+            lb.percent(reached, lang),
+            (k, reached),
+            xytext=(8, -14),
+            textcoords="offset points",
+            fontsize=_LABEL,
+            fontweight="bold",
+            color=_RED,
+        )
+    ax.set_ylim(0, 1.05)
+    ax.set_xlim(0, max(n_people, 1))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _percent_axis(ax, lang)
+    ax.set_xlabel(t("chart.curve.xlabel", lang), fontsize=_LABEL)
+    ax.set_ylabel(tb("chart.curve.ylabel", lang, basis), fontsize=_LABEL)
+    ax.grid(axis="y", color="#E0E0E0")
+    ax.legend(loc="lower right", fontsize=_TICK, frameon=False)
+    _clean(ax)
+    key = "chart.curve.title1" if k == 1 else "chart.curve.title"
+    _title(ax, tb(key, lang, basis, k=k, share=lb.percent(reached, lang)))
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# (d) cumulative revenue orphaned
+# --------------------------------------------------------------------------------------------
+
+
+def orphaned_steps(analysis: Analysis, limit: int = 10) -> pd.DataFrame:
+    """Return the revenue orphaned as the bus-factor people leave, one row per step.
+
+    Step 0 is today (accounts already orphaned); step k adds the k-th person of the revenue
+    bus factor. Columns: step, staff ("" at step 0), orphaned, share.
+    """
+    bus = analysis.portfolio.revenue_bus_factor
+    total = _total(analysis)
+    scale = total if total > 0 else 1.0
+    rows = [{"step": 0, "staff": "", "orphaned": bus.already_orphaned}]
+    for i, (name, cum) in enumerate(zip(bus.staff, bus.cumulative, strict=False), start=1):
+        if i > limit:
+            break
+        rows.append({"step": i, "staff": str(name), "orphaned": float(cum)})
+    frame = pd.DataFrame(rows)
+    frame["share"] = frame["orphaned"] / scale
+    return frame
+
+
+def _orphan_title(analysis: Analysis, lang: str) -> str:
+    p = analysis.portfolio
+    bus = p.revenue_bus_factor
+    basis = analysis.revenue_basis
+    total = p.total_revenue
+    if total <= 0:
+        return lb.headline(bus, p.single_holder_revenue_share, total, basis, lang)
+    if bus.value == 0:
+        return tb(
+            "chart.orphan.title0", lang, basis, share=lb.percent(bus.already_orphaned / total, lang)
+        )
+    if bus.value is None or not bus.staff:
+        return t(
+            "chart.orphan.title_none", lang, target=lb.percent(analysis.settings.coverage, lang)
+        )
+    people = list(bus.staff[: bus.value])
+    reached = bus.cumulative[len(people) - 1] if bus.cumulative else bus.target
+    key = "chart.orphan.title1" if len(people) == 1 else "chart.orphan.title"
+    names = lb.join_names([_esc(n) for n in people], lang)
+    return tb(key, lang, basis, people=names, share=lb.percent(reached / total, lang))
+
+
+def orphaned_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = None) -> Figure:
+    """Cumulative revenue orphaned as the bus-factor people leave (step line, target line).
+
+    The title says who, and how much revenue would have no holder left.
+    """
+    check_lang(lang)
+    basis = analysis.revenue_basis
+    fig, ax = _figure(ax, (10.0, 5.5))
+    steps = orphaned_steps(analysis)
+    x = steps["step"].to_numpy()
+    y = steps["share"].to_numpy()
+    ax.step(x, y, where="post", color=_RED, linewidth=2.5)
+    ax.plot(x, y, "o", color=_RED, markersize=6)
+    for xi, yi in zip(x, y, strict=True):
+        ax.annotate(
+            lb.percent(yi, lang),
+            (xi, yi),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="center",
+            fontsize=_TICK,
+            fontweight="bold",
+        )
+    coverage = analysis.settings.coverage
+    ax.axhline(coverage, color="#404040", linestyle="--", linewidth=1)
+    ax.text(
+        x[-1] + 0.45 if len(x) else 0.5,
+        coverage,
+        " " + t("chart.orphan.target", lang, target=lb.percent(coverage, lang)),
+        va="bottom",
+        ha="right",
+        fontsize=_TICK,
+        color="#404040",
+    )
+    names = [t("chart.orphan.start", lang)] + [
+        "+ " + _short(n, 20) for n in steps["staff"].iloc[1:]
+    ]
+    rotate = len(names) > 5
+    ax.set_xticks(
+        x, names, fontsize=_LABEL, rotation=30 if rotate else 0, ha="right" if rotate else "center"
+    )
+    ax.set_xlim(-0.5, max(float(x[-1]), 1.0) + 0.5)
+    ax.set_ylim(0, min(1.08, max(float(y.max()), coverage) * 1.2 + 0.02))
+    _percent_axis(ax, lang)
+    ax.set_ylabel(tb("chart.orphan.ylabel", lang, basis), fontsize=_LABEL)
+    ax.set_xlabel(t("chart.orphan.xlabel", lang), fontsize=_LABEL)
+    ax.grid(axis="y", color="#E0E0E0")
+    _clean(ax)
+    _title(ax, _orphan_title(analysis, lang))
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# (e) network of the riskiest accounts
+# --------------------------------------------------------------------------------------------
+
+
+def network_graph(analysis: Analysis, n_accounts: int = 25) -> nx.Graph:
+    """Return the staff-account graph of the ``n_accounts`` riskiest accounts, with positions.
+
+    Nodes are ``("staff", name)`` and ``("account", name)``; node attribute ``pos`` is a fixed
+    two-column (bipartite) layout: staff on the left ordered by number of links, accounts on
+    the right ordered by the mean position of their staff (fewer crossings). Deterministic.
+    """
+    acc = analysis.accounts.head(n_accounts)
+    chosen = acc["account"].astype(str).tolist()
+    h = analysis.holders
+    edges = h[h["account"].astype(str).isin(set(chosen)) & (h["weight"] > 0)]
+    g = nx.Graph()
+    staff_info = analysis.staff.set_index(analysis.staff["staff"].astype(str))
+    degree = edges.groupby(edges["staff"].astype(str)).size()
+    staff_names = sorted(degree.index, key=lambda s: (-int(degree[s]), s))
+    links = list(
+        zip(
+            edges["staff"].astype(str),
+            edges["account"].astype(str),
+            edges["share"].to_numpy(dtype=float) + 1e-9,
+            strict=True,
+        )
+    )
+    accounts = _sweep(chosen, staff_names, [(a, s, w) for s, a, w in links])
+    for _ in range(2):
+        staff_names = _sweep(staff_names, accounts, links)
+        accounts = _sweep(accounts, staff_names, [(a, s, w) for s, a, w in links])
+    for i, name in enumerate(staff_names):
+        active = bool(staff_info["active"].get(name, True))
+        g.add_node(("staff", name), kind="staff", name=name, active=active, order=i)
+    for rec in edges.itertuples(index=False):
+        g.add_edge(
+            ("staff", str(rec.staff)),
+            ("account", str(rec.account)),
+            holder=bool(rec.is_holder),
+            share=float(rec.share),
+        )
+    info = acc.set_index(acc["account"].astype(str))
+    for i, name in enumerate(accounts):
+        rev = info["revenue"].get(name)
+        g.add_node(
+            ("account", name),
+            kind="account",
+            name=name,
+            risk=str(info["risk_level"].get(name)),
+            bus_factor=int(info["bus_factor"].get(name)),
+            revenue=None if rev is None or pd.isna(rev) else float(rev),
+            order=i,
+        )
+    n_left, n_right = len(staff_names), len(accounts)
+    span = max(n_left, n_right, 1)
+    for _node, data in g.nodes(data=True):
+        count = n_left if data["kind"] == "staff" else n_right
+        step = span / max(count, 1)
+        y = span - (data["order"] + 0.5) * step
+        data["pos"] = (0.0 if data["kind"] == "staff" else 1.0, y)
+    return g
+
+
+def _sweep(
+    moving: Sequence[str], fixed: Sequence[str], links: Sequence[tuple[str, str, float]]
+) -> list[str]:
+    """Return ``moving`` ordered by the weighted mean position of their links in ``fixed``."""
+    where = {name: i for i, name in enumerate(fixed)}
+    total: dict[str, float] = {}
+    mass: dict[str, float] = {}
+    for m, f, w in links:
+        if f in where:
+            total[m] = total.get(m, 0.0) + w * where[f]
+            mass[m] = mass.get(m, 0.0) + w
+    rank = {m: i for i, m in enumerate(moving)}
+
+    def key(m: str) -> tuple[float, int]:
+        return (total[m] / mass[m] if mass.get(m) else float(len(fixed)), rank[m])
+
+    return sorted(moving, key=key)
+
+
+def network_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = None) -> Figure:
+    """The staff-account network of the 25 riskiest accounts.
+
+    Staff on the left (blue: active, grey: gone), accounts on the right coloured by risk level;
+    solid lines are holders, dotted lines simple contacts. The title counts the accounts with at
+    most one active holder.
+    """
+    check_lang(lang)
+    basis = analysis.revenue_basis
+    g = network_graph(analysis)
+    n_acc = sum(1 for _, d in g.nodes(data=True) if d["kind"] == "account")
+    n_staff = g.number_of_nodes() - n_acc
+    height = max(6.0, 0.36 * max(n_acc, n_staff) + 1.5)
+    fig, ax = _figure(ax, (12.0, height))
+    if n_acc == 0:
+        _empty(ax, t("chart.network.empty", lang))
+        _title(ax, t("chart.network.empty", lang))
+        return fig
+    pos = {node: data["pos"] for node, data in g.nodes(data=True)}
+
+    def gone(u: tuple[str, str], v: tuple[str, str]) -> bool:
+        node = u if u[0] == "staff" else v
+        return not g.nodes[node]["active"]
+
+    holder = [(u, v) for u, v, d in g.edges(data=True) if d["holder"] and not gone(u, v)]
+    lost = [(u, v) for u, v, d in g.edges(data=True) if d["holder"] and gone(u, v)]
+    contact = [(u, v) for u, v, d in g.edges(data=True) if not d["holder"]]
+    nx.draw_networkx_edges(g, pos, edgelist=lost, ax=ax, edge_color="#BDBDBD", width=1.8)
+    nx.draw_networkx_edges(
+        g, pos, edgelist=contact, ax=ax, edge_color="#C8C8C8", style="dotted", width=1.0
+    )
+    nx.draw_networkx_edges(g, pos, edgelist=holder, ax=ax, edge_color="#595959", width=1.8)
+    staff_nodes = [n for n, d in g.nodes(data=True) if d["kind"] == "staff"]
+    acc_nodes = [n for n, d in g.nodes(data=True) if d["kind"] == "account"]
+    nx.draw_networkx_nodes(
+        g,
+        pos,
+        nodelist=staff_nodes,
+        ax=ax,
+        node_color=[_BLUE if g.nodes[n]["active"] else _GREY for n in staff_nodes],
+        node_size=160,
+        node_shape="s",
+    )
+    nx.draw_networkx_nodes(
+        g,
+        pos,
+        nodelist=acc_nodes,
+        ax=ax,
+        node_color=[_RISK_COLOURS.get(g.nodes[n]["risk"], _GREY) for n in acc_nodes],
+        node_size=140,
+    )
+    for n in staff_nodes:
+        x, y = pos[n]
+        ax.text(
+            x - 0.03, y, _short(g.nodes[n]["name"], 26), ha="right", va="center", fontsize=_TICK
+        )
+    for n in acc_nodes:
+        x, y = pos[n]
+        rev = g.nodes[n]["revenue"]
+        label = _short(g.nodes[n]["name"], 30)
+        if rev is not None and basis == "revenue":
+            label += f" ({_compact(rev, lang, basis)})"
+        ax.text(x + 0.03, y, label, ha="left", va="center", fontsize=_TICK)
+    ax.set_xlim(-0.75, 1.85)
+    ys = [p[1] for p in pos.values()]
+    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
+    ax.set_axis_off()
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="s",
+            linestyle="",
+            color=_BLUE,
+            label=t("chart.network.staff_active", lang),
+        ),
+        Line2D(
+            [], [], marker="s", linestyle="", color=_GREY, label=t("chart.network.staff_gone", lang)
+        ),
+    ]
+    handles += [
+        Line2D([], [], marker="o", linestyle="", color=c, label=t(f"risk.{lvl}", lang))
+        for lvl, c in _RISK_COLOURS.items()
+    ]
+    handles += [
+        Line2D([], [], color="#595959", linewidth=1.8, label=t("chart.network.holder", lang)),
+        Line2D([], [], color="#BDBDBD", linewidth=1.8, label=t("chart.network.lost", lang)),
+        Line2D([], [], color="#C8C8C8", linestyle="dotted", label=t("chart.network.contact", lang)),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=5,
+        fontsize=_TICK,
+        frameon=False,
+    )
+    weak = sum(1 for n in acc_nodes if g.nodes[n]["bus_factor"] <= 1)
+    _title(ax, t("chart.network.title", lang, n=n_acc, k=weak))
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# (f) heat map of shares
+# --------------------------------------------------------------------------------------------
+
+
+def heatmap_matrix(analysis: Analysis, n_accounts: int = 20, n_staff: int = 15) -> pd.DataFrame:
+    """Return the relationship shares, accounts (rows) x people (columns).
+
+    Rows: the ``n_accounts`` largest accounts by revenue (the riskiest in count basis); columns:
+    the ``n_staff`` people with the largest summed share over them.
+    """
+    acc = analysis.accounts
+    if analysis.revenue_basis == "revenue":
+        acc = acc.assign(_r=acc["revenue"].fillna(0.0)).sort_values(
+            ["_r", "account"], ascending=[False, True], kind="mergesort"
+        )
+    names = acc["account"].astype(str).head(n_accounts).tolist()
+    h = analysis.holders
+    h = h[h["account"].astype(str).isin(set(names)) & (h["share"] > 0)]
+    matrix = (
+        pd.DataFrame(
+            {
+                "account": h["account"].astype(str).to_numpy(),
+                "staff": h["staff"].astype(str).to_numpy(),
+                "share": h["share"].to_numpy(dtype=float),
+            }
+        )
+        .pivot_table(
+            index="account", columns="staff", values="share", aggfunc="sum", fill_value=0.0
+        )
+        .reindex(index=names, fill_value=0.0)
+    )
+    if matrix.shape[1]:
+        sums = matrix.sum(axis=0)
+        cols = sorted(matrix.columns, key=lambda s: (-float(sums[s]), str(s)))[:n_staff]
+        matrix = matrix[cols]
+    matrix.columns.name = None
+    return matrix.fillna(0.0)
+
+
+def heatmap_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = None) -> Figure:
+    """Heat map of relationship shares, largest accounts x their people.
+
+    The title counts the accounts where one person holds 80% or more of the relationship.
+    """
+    check_lang(lang)
+    matrix = heatmap_matrix(analysis)
+    n_rows, n_cols = matrix.shape
+    fig, ax = _figure(ax, (max(9.0, 0.55 * n_cols + 5.0), max(5.5, 0.34 * n_rows + 2.5)))
+    if n_rows == 0 or n_cols == 0:
+        _empty(ax, t("chart.network.empty", lang))
+        _title(ax, t("chart.network.empty", lang))
+        return fig
+    values = matrix.to_numpy(dtype=float)
+    cmap = colormaps["Reds"].with_extremes(bad="white")
+    masked = np.ma.masked_less_equal(values, 0.0)
+    image = ax.imshow(masked, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto", interpolation="nearest")
+    ax.set_xticks(np.arange(-0.5, n_cols, 1.0), minor=True)
+    ax.set_yticks(np.arange(-0.5, n_rows, 1.0), minor=True)
+    ax.grid(which="minor", color="#E6E6E6", linewidth=0.6)
+    ax.tick_params(which="minor", length=0)
+    ax.set_yticks(np.arange(n_rows), [_short(a, 32) for a in matrix.index], fontsize=_TICK)
+    ax.set_xticks(
+        np.arange(n_cols),
+        [_short(s, 20) for s in matrix.columns],
+        fontsize=_TICK,
+        rotation=40,
+        ha="right",
+    )
+    for i in range(n_rows):
+        for j in range(n_cols):
+            v = values[i, j]
+            if v >= 0.1:
+                ax.text(
+                    j,
+                    i,
+                    lb.percent(v, lang),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if v >= 0.6 else "#202020",
+                )
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label(t("chart.heat.colorbar", lang), fontsize=_TICK)
+    _percent_axis(bar.ax, lang)
+    bar.ax.tick_params(labelsize=_TICK)
+    k = int((values.max(axis=1) >= 0.8).sum())
+    _title(ax, t("chart.heat.title", lang, k=k, n=n_rows), width=70)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# (g) client concentration
+# --------------------------------------------------------------------------------------------
+
+
+def clients_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = None) -> Figure:
+    """Client concentration: the 20 largest clients' shares (bars) and the cumulative share.
+
+    The title gives the elephant factor (clients making half of revenue) and the largest share.
+    """
+    check_lang(lang)
+    c = analysis.portfolio.client_concentration
+    wide = min(max(20, c.elephant_factor), 40) > 20
+    fig, ax = _figure(ax, (13.0 if wide else 10.0, 6.5))
+    if analysis.revenue_basis != "revenue" or c.n_clients == 0:
+        _empty(ax, t("chart.clients.empty", lang))
+        _title(ax, t("chart.clients.empty", lang))
+        return fig
+    shown = min(max(20, c.elephant_factor), 40)
+    shares = c.shares.head(shown)
+    x = np.arange(len(shares))
+    cum = c.shares.cumsum().head(shown).to_numpy()
+    ax.bar(
+        x,
+        shares.to_numpy(),
+        color=[_RED if s >= 0.1 else _BLUE for s in shares],
+        label=t("chart.clients.bars", lang),
+    )
+    ax.plot(x, cum, color="#404040", marker="o", markersize=4, label=t("chart.clients.cum", lang))
+    ax.axhline(0.5, color="#404040", linestyle="--", linewidth=1)
+    ax.text(-0.4, 0.505, t("chart.clients.half", lang), ha="left", va="bottom", fontsize=_TICK)
+    ax.set_xticks(x, [_short(a, 22) for a in shares.index], rotation=55, ha="right", fontsize=_TICK)
+    ax.set_ylim(0, 1.05)
+    _percent_axis(ax, lang)
+    ax.set_xlabel(t("chart.clients.xlabel", lang), fontsize=_LABEL)
+    ax.set_xlim(-0.6, len(x) - 0.4)
+    ax.legend(loc="upper right", fontsize=_TICK, frameon=False)
+    ax.grid(axis="y", color="#E0E0E0")
+    _clean(ax)
+    key = "chart.clients.title1" if c.elephant_factor == 1 else "chart.clients.title"
+    _title(ax, t(key, lang, k=c.elephant_factor, share=lb.percent(c.top1_share, lang)))
+    return fig
+
+
+ChartFunction = Callable[..., Figure]
+
+#: Chart name -> function; the PNG file is ``charts/<name>.png``.
+CHARTS: dict[str, ChartFunction] = {
+    "orphaned": orphaned_chart,
+    "revenue_held": revenue_held_chart,
+    "bus_factor": bus_factor_chart,
+    "concentration": concentration_chart,
+    "network": network_chart,
+    "heatmap": heatmap_chart,
+    "clients": clients_chart,
+}
+
+
+def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:
+    """Save ``fig`` as a PNG atomically, without a timestamp or software tag (deterministic)."""
+    target = Path(path)
+
+    def save(tmp: str) -> None:
+        fig.savefig(tmp, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
+
+    atomic_save(target, save)
+    return target
+
+
+def save_charts(
+    analysis: Analysis,
+    out_dir: str | os.PathLike[str],
+    lang: str = "fr",
+    names: Sequence[str] | None = None,
+) -> list[Path]:
+    """Write ``out_dir/charts/<name>.png`` for every chart of :data:`CHARTS`; return the paths.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from keyrisk import Dataset, analyse
+    >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]}))
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     len(save_charts(analyse(ds), d, "en"))
+    7
+    """
+    check_lang(lang)
+    folder = Path(out_dir) / "charts"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in names if names is not None else list(CHARTS):
+        fig = CHARTS[name](analysis, lang=lang)
+        paths.append(save_figure(fig, folder / f"{name}.png"))
+        fig.clear()
+    return paths
