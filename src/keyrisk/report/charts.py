@@ -729,7 +729,12 @@ def heatmap_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = Non
     _percent_axis(bar.ax, lang)
     bar.ax.tick_params(labelsize=_TICK)
     k = int((values.max(axis=1) >= 0.8).sum())
-    _title(ax, t("chart.heat.title", lang, k=k, n=n_rows), width=70)
+    if k:
+        title = t("chart.heat.title", lang, k=k, n=n_rows)
+    else:  # no account rests on one person: say how far the largest share goes
+        top = float(values.max()) if values.size else 0.0
+        title = t("chart.heat.title_none", lang, n=n_rows, top=lb.percent(top, lang))
+    _title(ax, title, width=70)
     return fig
 
 

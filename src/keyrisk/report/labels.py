@@ -449,6 +449,8 @@ _FR: dict[str, str] = {
     "chart.network.lost": "détenteur parti",
     "chart.network.empty": "Aucun compte",
     "chart.heat.title": "{k} des {n} plus gros comptes reposent à 80 % ou plus sur une personne",
+    "chart.heat.title_none": "Aucun des {n} plus gros comptes ne dépend d'une seule personne "
+    "(part maximale : {top})",
     "chart.heat.colorbar": "Part de la relation",
     "chart.clients.title": "{k} clients font la moitié du CA ; le premier pèse {share}",
     "chart.clients.title1": "Un seul client fait la moitié du CA : il pèse {share}",
@@ -846,6 +848,8 @@ _EN: dict[str, str] = {
     "chart.network.lost": "gone holder",
     "chart.network.empty": "No account",
     "chart.heat.title": "{k} of the {n} largest accounts rest 80% or more on one person",
+    "chart.heat.title_none": "None of the {n} largest accounts rests on one person "
+    "(largest share: {top})",
     "chart.heat.colorbar": "Relationship share",
     "chart.clients.title": "{k} clients make half of revenue; the largest weighs {share}",
     "chart.clients.title1": "A single client makes half of revenue: it weighs {share}",
