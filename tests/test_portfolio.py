@@ -315,7 +315,7 @@ def brute_force(
     holders: pd.DataFrame, rev: pd.Series, orph: pd.Series, coverage: float
 ) -> tuple[int | None, tuple[str, ...]]:
     """Smallest set of staff reaching the target, first in name order; itertools only."""
-    sets = {a: frozenset() for a in rev.index}
+    sets: dict[str, frozenset[str]] = {a: frozenset() for a in rev.index}
     for account, name in holders.itertuples(index=False):
         sets[account] = sets[account] | {name}
     total = float(rev.sum())

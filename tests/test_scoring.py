@@ -567,3 +567,19 @@ def test_relabel_invariance(edges: pd.DataFrame, perm: list[str]) -> None:
     assert shares == shares2
     assert acc2["hhi"] == acc["hhi"]
     assert set(acc2["holders"]) == {rename[h] for h in acc["holders"]}
+
+
+def test_open_deals_do_not_move_as_of() -> None:
+    """An open deal's expected close date (in the future) is not the analysis date."""
+    frame = pd.DataFrame(
+        {
+            "account": ["A", "A", "B"],
+            "staff": ["Ann", "Ann", "Bob"],
+            "date": ["2024-03-01", "2024-12-31", "2024-02-01"],
+            "stage": ["won", "open", pd.NA],
+        }
+    )
+    ds = Dataset.from_frames(frame)
+    assert scoring.resolve_as_of(ds, Settings()) == dt.date(2024, 3, 1)
+    only_open = Dataset.from_frames(frame.assign(stage="open"))
+    assert scoring.resolve_as_of(only_open, Settings()) == dt.date(2024, 12, 31)

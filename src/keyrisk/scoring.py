@@ -77,18 +77,18 @@ def _tuples(frame: pd.DataFrame, key: str, value: str, index: pd.Index) -> pd.Se
     Keys of ``index`` without rows get ``()``. Values are grouped as objects so that pandas does
     not infer a pyarrow list dtype.
     """
-    groups = (
-        frame[value]
-        .astype(object)
-        .groupby(frame[key].astype(object), observed=True, sort=False)
-        .agg(tuple)
-    )
-    out = groups.reindex(pd.Index(index, dtype=object))
-    missing = out.isna().to_numpy()
-    values = np.array(out.to_numpy(dtype=object), dtype=object, copy=True)
-    empty = np.empty(1, dtype=object)
-    empty[0] = ()
-    values[missing] = np.repeat(empty, int(missing.sum()))
+    codes, uniques = pd.factorize(frame[key].astype(object).to_numpy())  # -1 for missing keys
+    codes = np.asarray(codes)
+    order = np.argsort(codes, kind="stable")  # row order kept inside each key
+    order = order[codes[order] >= 0]
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1)).tolist()
+    items = frame[value].astype(object).to_numpy()[order].tolist()
+    groups = {
+        k: tuple(items[a:b]) for k, a, b in zip(uniques, bounds[:-1], bounds[1:], strict=True)
+    }
+    values = np.empty(len(index), dtype=object)
+    for i, k in enumerate(pd.Index(index, dtype=object)):
+        values[i] = groups.get(k, ())
     return pd.Series(values, index=index, dtype=object)
 
 
@@ -109,9 +109,11 @@ def resolve_as_of(dataset: Any, settings: Settings) -> dt.date | None:
     Returns
     -------
     datetime.date or None
-        ``settings.as_of`` when given, else the latest interaction date; ``None`` when the data
-        has no date at all. ``None`` means: no window, no decay and no inactivity rule (never
-        today's date, which would make the analysis non-deterministic).
+        ``settings.as_of`` when given, else the latest interaction date, leaving out open deals
+        (their date is an expected close date, often in the future) unless nothing else is
+        dated; ``None`` when the data has no date at all. ``None`` means: no window, no decay
+        and no inactivity rule (never today's date, which would make the analysis
+        non-deterministic).
 
     Examples
     --------
@@ -126,8 +128,18 @@ def resolve_as_of(dataset: Any, settings: Settings) -> dt.date | None:
     """
     if settings.as_of is not None:
         return settings.as_of
-    latest: dt.date | None = dataset.latest_date
-    return latest
+    if not dataset.has_dates:
+        return None
+    inter = dataset.interactions
+    dates = inter["date"]
+    # An open deal's date is an expected close date, often in the future: it describes a plan,
+    # not a touch, so it does not move the analysis date (unless nothing else is dated).
+    done = dates[(inter["stage"] != "open").fillna(True).to_numpy(dtype=bool)].dropna()
+    if done.empty:
+        done = dates.dropna()
+    if done.empty:
+        return None
+    return pd.Timestamp(done.max()).date()
 
 
 def edge_weights(
@@ -184,11 +196,14 @@ def edge_weights(
     n = len(interactions)
     account = interactions["account"].astype(_STRING)
     staff = interactions["staff"].astype(_STRING)
-    kinds = interactions["kind"].astype(_STRING).str.strip().str.casefold()
     if settings.kind_weights:
-        kind_factor = kinds.map(dict(settings.kind_weights)).to_numpy(
-            dtype="float64", na_value=np.nan
-        )
+        # each distinct kind is folded and looked up once
+        codes, uniques = pd.factorize(interactions["kind"].astype(_STRING))
+        kinds = pd.Series(uniques, dtype=_STRING).str.strip().str.casefold()
+        factors = kinds.map(dict(settings.kind_weights)).to_numpy(dtype="float64", na_value=np.nan)
+        kind_factor = np.full(n, np.nan)
+        known = np.asarray(codes) >= 0
+        kind_factor[known] = factors[np.asarray(codes)[known]]
         kind_factor = np.where(np.isnan(kind_factor), 1.0, kind_factor)
     else:
         kind_factor = np.ones(n)

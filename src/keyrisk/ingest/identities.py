@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from keyrisk.errors import UsageError
-from keyrisk.ingest.values import normalise_names, strip_accents
+from keyrisk.ingest.values import _take_text, normalise_names, strip_accents
 
 __all__ = ["apply_aliases", "match_key", "near_duplicates", "unify_names"]
 
@@ -52,10 +52,8 @@ def unify_names(values: pd.Series) -> pd.Series:
         return pd.Series(pd.NA, index=values.index, dtype=STRING)
     names = pd.Series(uniques, dtype=STRING).reset_index(drop=True)
     keys = names.str.casefold()
-    display = names.groupby(keys, sort=False).transform("first").to_numpy(dtype=object)
-    out = display[np.where(codes < 0, 0, codes)]
-    out[codes < 0] = None
-    return pd.Series(out, index=values.index, dtype=STRING)
+    display = names.groupby(keys, sort=False).transform("first").astype(STRING)
+    return _take_text(display, codes, values.index)
 
 
 def apply_aliases(values: pd.Series, aliases: Mapping[str, str]) -> tuple[pd.Series, set[str]]:

@@ -350,16 +350,18 @@ def _common_skips(
 ) -> None:
     """Total lines and exact duplicates, skipped and listed."""
     for name in key_fields:
-        values = _names(raw, mapping, name)
-        if values is None:
+        headers = mapping.columns.get(name)
+        if not headers:
             continue
-        header = " + ".join(mapping.columns[name])
+        # is_total_label normalises each distinct cell itself; the names are only needed to
+        # list the total lines found
+        total = is_total_label(_column(raw, headers)).fillna(False).to_numpy(dtype=bool)
         rows.flag(
-            is_total_label(values).fillna(False).to_numpy(dtype=bool),
+            total,
             code="total-row",
             message="a total line, not data: skipped",
-            column=header,
-            values=values,
+            column=" + ".join(headers),
+            values=_names(raw, mapping, name) if total.any() else None,
             fate=1,
         )
     if raw.data.shape[1]:
@@ -828,10 +830,10 @@ def _assemble(results: list[_FileResult], opts: LoadOptions) -> Dataset:
         unified = unify_names(combined.astype("string"))
         start = 0
         for (frame, col), n in zip(columns, lengths, strict=True):
-            frame[col] = unified.iloc[start : start + n].to_numpy()
+            frame[col] = pd.Series(unified.array[start : start + n], index=frame.index)
             frame[col] = frame[col].astype("string")
             start += n
-        distinct = sorted(set(unified.dropna().tolist()))
+        distinct = sorted(set(unified.dropna().unique().tolist()))
         threshold = (
             opts.near_duplicate_threshold
             if kind == "staff"

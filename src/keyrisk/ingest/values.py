@@ -745,9 +745,15 @@ def normalise_names(values: pd.Series) -> pd.Series:
         .str.replace(f"[{_SPACES}]+", " ", regex=True)
         .str.strip(" ")
     )
-    array = np.asarray(clean.where(clean != "").astype(object).tolist(), dtype=object)
-    array[pd.isna(array)] = None
-    return pd.Series(_take(array, codes, None), index=values.index, dtype=STRING)
+    clean = clean.where(clean != "")
+    return _take_text(clean, codes, values.index)
+
+
+def _take_text(uniques: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Map per-unique texts back to the rows (``<NA>`` for code -1), staying in pyarrow."""
+    array = pa.array(uniques.array, type=pa.string())
+    taken = pc.take(array, pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=index, dtype=STRING)
 
 
 _TOTAL_WORDS = (
@@ -800,9 +806,8 @@ def is_total_label(values: pd.Series) -> pd.Series:
     >>> is_total_label(pd.Series(["Sous-total", "Total Energies", "TOTAL GÉNÉRAL"])).tolist()
     [True, False, True]
     """
-    text = normalise_names(values)
-    codes, uniques = _uniques(text)
+    codes, uniques = _uniques(_as_text(values))  # each distinct cell is normalised once
     if len(uniques) == 0:
         return pd.Series(False, index=values.index, dtype=bool)
-    hit = _bool(strip_accents(uniques).str.contains(_TOTAL, regex=True))
+    hit = _bool(strip_accents(normalise_names(uniques)).str.contains(_TOTAL, regex=True))
     return pd.Series(_take(hit, codes, False), index=values.index, dtype=bool)
