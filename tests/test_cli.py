@@ -442,7 +442,7 @@ def test_formula_like_names_are_escaped(
 def test_whatif(capsys: pytest.CaptureFixture[str], tiny: Path) -> None:
     code, out, err = run(capsys, "whatif", tiny, "--leave", "ann", "--as-of", "2024-12-31")
     assert code == 0, err
-    assert "If Ann leave(s):" in out
+    assert "If Ann leaves:" in out
     assert "accounts newly orphaned: 1" in out
     assert "revenue at risk:         200.00 (80.0% of the total)" in out
     assert "Acme" in out

@@ -23,6 +23,12 @@ def departure_dict(departure: Departure) -> dict[str, Any]:
     }
 
 
+def _names(names: tuple[str, ...]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _money(value: float, basis: str) -> str:
     if basis == "count":
         return f"{value:,.0f} accounts"
@@ -34,7 +40,7 @@ def format_departure(departure: Departure, analysis: Analysis, limit: int = 20) 
     basis = analysis.revenue_basis
     revenue = analysis.accounts.set_index("account")["revenue"]
     lines = [
-        f"If {', '.join(departure.leave)} leave(s):",
+        f"If {_names(departure.leave)} {'leaves' if len(departure.leave) == 1 else 'leave'}:",
         f"  accounts newly orphaned: {len(departure.newly_orphaned)}",
         f"  accounts weakened:       {len(departure.weakened)}",
         f"  revenue at risk:         {_money(departure.revenue_at_risk, basis)} "
