@@ -230,7 +230,7 @@ def main() -> None:
     for n in args.sizes:
         repeat = args.repeat or (3 if n <= 1_000_000 else 1)
         results.append(measure(n, args.seed, repeat, args.timeout))
-    report = {
+    report: dict[str, Any] = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": {
             "platform": platform.platform(),

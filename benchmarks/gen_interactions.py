@@ -117,7 +117,7 @@ def generate(n_rows: int, seed: int = 0) -> pa.Table:
     kind = pa.array(np.array(_KINDS, dtype=object)[rng.integers(0, 4, size=n_rows)])
     deal = rng.random(n_rows) < 0.2
     stage_idx = rng.choice(3, size=n_rows, p=[0.5, 0.2, 0.3])
-    stage = pa.array(np.where(deal, np.array(_STAGES, dtype=object)[stage_idx], None))
+    stage = pa.array(np.where(deal, np.array(_STAGES, dtype=object)[stage_idx], np.array(None)))
     cents = np.round(rng.lognormal(mean=8.0, sigma=1.3, size=n_rows) * 100).astype(np.int64)
     whole = pc.cast(pa.array(cents // 100), pa.string())
     frac = pc.utf8_lpad(pc.cast(pa.array(cents % 100), pa.string()), 2, "0")
@@ -128,7 +128,9 @@ def generate(n_rows: int, seed: int = 0) -> pa.Table:
         ["follow-up", "sent the quote", "asked for a discount", "new contact", "renewal"],
         dtype=object,
     )
-    note = pa.array(np.where(has_note, notes[rng.integers(0, len(notes), size=n_rows)], None))
+    note = pa.array(
+        np.where(has_note, notes[rng.integers(0, len(notes), size=n_rows)], np.array(None))
+    )
     return pa.table(
         {
             "account": pa.array(accounts[account]),

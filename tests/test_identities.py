@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -85,3 +86,40 @@ def test_initials_are_listed_with_their_full_name() -> None:
     )
     records = {(r["name"], r["similar_to"]): r["similarity"] for r in pairs.to_dict("records")}
     assert records == {("J. Lefevre", "Jean Lefèvre"): 0.9}
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.75, 0.9])
+def test_nearest_pairs_equal_brute_force(threshold: float) -> None:
+    """The filtered neighbour search keeps exactly the pairs of scikit-learn's brute force.
+
+    Random names built from few syllables give many close names and tied distances.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.neighbors import NearestNeighbors
+
+    from keyrisk.ingest.identities import _nearest_pairs
+
+    rng = np.random.default_rng(7)
+    syllables = ["ma", "ri", "du", "pon", "le", "fe", "vre", "jean", "mar", "tin"]
+    names = {
+        " ".join(
+            "".join(rng.choice(syllables, size=int(rng.integers(1, 4))))
+            for _ in range(int(rng.integers(1, 3)))
+        )
+        for _ in range(400)
+    }
+    keys = sorted(set(match_key(pd.Series(sorted(names), dtype="string")).tolist()) - {""})
+    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit_transform(keys)
+    k = min(6, len(keys))
+    distances, neighbours = (
+        NearestNeighbors(metric="cosine", n_neighbors=k).fit(vectors).kneighbors(vectors)
+    )
+    similarity = np.clip(np.round(1.0 - distances, 6), 0.0, 1.0)
+    expected = sorted(
+        (i, int(j), float(s))
+        for i in range(len(keys))
+        for j, s in zip(neighbours[i], similarity[i], strict=True)
+        if j != i and s >= threshold
+    )
+    assert sorted(_nearest_pairs(vectors, k, threshold)) == expected
+    assert expected  # the case is not vacuous

@@ -195,47 +195,129 @@ def _group_by_key(keys: np.ndarray, names: np.ndarray) -> tuple[list[str], list[
     return sorted_keys[starts].tolist(), groups
 
 
-def _nearest_pairs(vectors: Any, k: int, threshold: float) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, similarity) of the ``k`` nearest neighbours j != i of each row i (cosine).
+_PAIRS = tuple[np.ndarray, np.ndarray, np.ndarray]
 
-    Gives exactly what ``NearestNeighbors(metric="cosine", n_neighbors=k).fit(vectors)
-    .kneighbors(vectors)`` gives once filtered on ``similarity >= threshold``, with
-    ``similarity = clip(round(1 - distance, 6), 0, 1)``: the distances are computed the same
-    way, chunk by chunk, but the neighbour selection (``argpartition``) is only run on the rows
-    having more than ``k`` columns close enough to pass the threshold; for the others, those
-    columns are all among the ``k`` nearest, whatever the ties.
+
+def _dense_rows(x: Any, xt: Any, rows: np.ndarray, k: int, bound: float) -> _PAIRS:
+    """(i, j, distance) of the close neighbours of ``rows``, from their full distance rows.
+
+    A row with more than ``k`` columns within ``bound`` keeps its ``k`` nearest, chosen by
+    ``argpartition`` as scikit-learn's ``kneighbors`` does; the others keep those columns.
     """
-    from sklearn.preprocessing import normalize
     from sklearn.utils.extmath import safe_sparse_dot
 
-    x = normalize(vectors, copy=True)
-    xt = x.T
     n = x.shape[0]
-    bound = 1.0 - threshold + 1e-6  # loose: the rounded similarity decides below
     step = max(1, (1 << 24) // max(n, 1))  # about 128 MiB of distances per chunk
     found_i: list[np.ndarray] = []
     found_j: list[np.ndarray] = []
     found_d: list[np.ndarray] = []
-    for start in range(0, n, step):
-        dist = np.asarray(safe_sparse_dot(x[start : start + step], xt, dense_output=True))
+    for start in range(0, len(rows), step):
+        part = rows[start : start + step]
+        dist = np.asarray(safe_sparse_dot(x[part], xt, dense_output=True))
         dist *= -1
         dist += 1
         np.clip(dist, 0.0, 2.0, out=dist)
         close = dist <= bound
         crowded = np.flatnonzero(close.sum(axis=1) > k)
         close[crowded] = False
-        rows, cols = np.nonzero(close)
+        r, c = np.nonzero(close)
         if len(crowded):
             nearest = np.argpartition(dist[crowded], k - 1, axis=1)[:, :k]
-            rows = np.concatenate((rows, np.repeat(crowded, k)))
-            cols = np.concatenate((cols, nearest.ravel()))
-        found_i.append(rows + start)
-        found_j.append(cols)
-        found_d.append(dist[rows, cols])
+            r = np.concatenate((r, np.repeat(crowded, k)))
+            c = np.concatenate((c, nearest.ravel()))
+        found_i.append(part[r])
+        found_j.append(c)
+        found_d.append(dist[r, c])
     if not found_i:
-        return []
-    i_all, j_all = np.concatenate(found_i), np.concatenate(found_j)
-    sim = np.clip(np.round(1.0 - np.concatenate(found_d), 6), 0.0, 1.0)
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_d)
+
+
+def _candidates(x: Any, min_sim: float, limit: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Pairs (i, j) sorted by i (i == j included) that may have a cosine of ``min_sim`` or more.
+
+    None when there may be more than ``limit`` of them (pruning would not pay).
+
+    Prefix filtering: with the features of every row ordered rarest first, the prefix of a row
+    is its leading features up to where the rest of the row weighs less than ``min_sim`` (L2).
+    Two unit rows sharing no feature of their prefixes have a cosine below ``min_sim``, so the
+    pairs sharing one are the only candidates.
+    """
+    import scipy.sparse as sp
+
+    coo = x.tocoo()
+    n, nf = x.shape
+    df = np.bincount(coo.col, minlength=nf)
+    rank = np.empty(nf, dtype=np.int64)
+    rank[np.lexsort((np.arange(nf), df))] = np.arange(nf)
+    order = np.lexsort((rank[coo.col], coo.row))
+    row, col, val = coo.row[order].astype(np.int64), coo.col[order], coo.data[order]
+    tail = np.cumsum((val * val)[::-1])[::-1]  # weight from each entry to the end of all rows
+    ends = np.searchsorted(row, np.arange(1, n + 1))  # first entry of the next row
+    after = np.append(tail, 0.0)[ends]  # weight of the rows below each row
+    prefix = tail - after[row] >= min_sim * min_sim * (1.0 - 1e-9)
+    shared = np.bincount(col[prefix], minlength=nf).astype(np.float64)
+    if float(shared @ shared) > limit:  # an upper bound of the number of candidates
+        return None
+    p = sp.csr_matrix((np.ones(int(prefix.sum())), (row[prefix], col[prefix])), shape=(n, nf))
+    both = (p @ p.T).tocoo()
+    order = np.lexsort((both.col, both.row))
+    return both.row[order].astype(np.int64), both.col[order].astype(np.int64)
+
+
+def _nearest_pairs(vectors: Any, k: int, threshold: float) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, similarity) of the ``k`` nearest neighbours j != i of each row i (cosine).
+
+    Gives exactly what ``NearestNeighbors(metric="cosine", n_neighbors=k).fit(vectors)
+    .kneighbors(vectors)`` gives once filtered on ``similarity >= threshold``, with
+    ``similarity = clip(round(1 - distance, 6), 0, 1)``, without computing every distance:
+
+    - the pairs that can pass the threshold are found by prefix filtering (:func:`_candidates`);
+    - their distances are computed by the same kernel, in the same order of operations, as the
+      full distance rows (so to the same bits);
+    - a row with at most ``k`` columns within the threshold keeps them: they are among its
+      ``k`` nearest whatever the ties; a row with more gets its full distance row and the same
+      ``argpartition`` as scikit-learn (:func:`_dense_rows`).
+
+    When pruning would keep more than 1/64 of the pairs (low thresholds), every distance is
+    computed instead.
+    """
+    from sklearn.preprocessing import normalize
+    from sklearn.utils.extmath import safe_sparse_dot
+
+    x = normalize(vectors, copy=True)
+    xt = x.T.tocsr()  # the product kernel wants CSR: converted once, not once per chunk
+    n = x.shape[0]
+    bound = 1.0 - threshold + 1e-6  # loose: the rounded similarity decides below
+    found = _candidates(x, threshold - 1e-5, limit=n * n / 64)
+    if found is None:  # little to prune: every distance
+        i_all, j_all, d_all = _dense_rows(x, xt, np.arange(n), k, bound)
+    else:
+        ci, cj = found
+        # the candidates' distances, computed as the full rows would give them
+        dist = np.empty(len(ci))
+        starts = np.searchsorted(ci, np.arange(0, n + 256, 256))
+        for a, (lo, hi) in zip(range(0, n, 256), itertools.pairwise(starts.tolist()), strict=True):
+            if lo == hi:
+                continue
+            cols = np.unique(cj[lo:hi])
+            block = np.asarray(
+                safe_sparse_dot(x[a : a + 256], x[cols].T.tocsr(), dense_output=True)
+            )
+            dist[lo:hi] = block[ci[lo:hi] - a, np.searchsorted(cols, cj[lo:hi])]
+        dist *= -1
+        dist += 1
+        np.clip(dist, 0.0, 2.0, out=dist)
+        close = dist <= bound
+        ci, cj, dist = ci[close], cj[close], dist[close]
+        counts = np.bincount(ci, minlength=n)
+        calm = counts[ci] <= k
+        ri, rj, rd = _dense_rows(x, xt, np.flatnonzero(counts > k), k, bound)
+        i_all = np.concatenate((ci[calm], ri))
+        j_all = np.concatenate((cj[calm], rj))
+        d_all = np.concatenate((dist[calm], rd))
+    sim = np.clip(np.round(1.0 - d_all, 6), 0.0, 1.0)
     keep = (i_all != j_all) & (sim >= threshold)
     return list(zip(i_all[keep].tolist(), j_all[keep].tolist(), sim[keep].tolist(), strict=True))
 

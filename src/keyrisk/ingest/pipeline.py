@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,13 @@ from keyrisk.ingest.identities import apply_aliases, near_duplicates, unify_name
 from keyrisk.ingest.layouts import ColumnMapping, map_columns, normalise_kind, normalise_stage
 from keyrisk.ingest.limits import Limits
 from keyrisk.ingest.readers import RawTable, ReadOptions, read_raw
-from keyrisk.ingest.values import is_total_label, normalise_names, parse_dates, parse_numbers
+from keyrisk.ingest.values import (
+    _take_text,
+    is_total_label,
+    normalise_names,
+    parse_dates,
+    parse_numbers,
+)
 from keyrisk.model import (
     ACCOUNT_COLUMNS,
     INTERACTION_COLUMNS,
@@ -210,6 +216,12 @@ def _as_text(series: pd.Series) -> pd.Series:
             table[value] = str(value)
     out = series.map(lambda v: table.get(v, pd.NA) if not _is_missing(v) else pd.NA)
     return out.astype("string")
+
+
+def _per_distinct(text: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``func(text)`` for a cell-by-cell text mapping, computed once per distinct text."""
+    codes, uniques = pd.factorize(text)
+    return _take_text(func(pd.Series(uniques, dtype="string")), np.asarray(codes), text.index)
 
 
 def _column(raw: RawTable, headers: Sequence[str]) -> pd.Series:
@@ -418,7 +430,10 @@ def _interactions(
             "account": account,
             "staff": staff,
             "date": dates,
-            "kind": normalise_kind(_as_text(raw.data[mapping.columns["kind"][0]]), config.kinds)
+            "kind": _per_distinct(
+                _as_text(raw.data[mapping.columns["kind"][0]]),
+                lambda u: normalise_kind(u, config.kinds),
+            )
             if mapping.columns.get("kind")
             else pd.NA,
             "weight": weight.fillna(1.0) if weight is not None else 1.0,
@@ -429,8 +444,14 @@ def _interactions(
     if mapping.columns.get("stage"):
         header = mapping.columns["stage"][0]
         text = _as_text(raw.data[header])
-        stages, unknown = normalise_stage(text, config.stages)
-        frame["stage"] = stages
+        unknown: set[str] = set()
+
+        def stage_of(labels: pd.Series) -> pd.Series:
+            stages, found = normalise_stage(labels, config.stages)
+            unknown.update(found)
+            return stages
+
+        frame["stage"] = _per_distinct(text, stage_of)
         for label in sorted(unknown):
             first = int(np.flatnonzero((text == label).fillna(False).to_numpy())[0])
             rows.problems.append(
