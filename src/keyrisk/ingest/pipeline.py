@@ -473,23 +473,35 @@ def _interactions(
     return frame, policy
 
 
-def _accounts(
-    raw: RawTable, mapping: ColumnMapping, opts: LoadOptions, fc: FileConfig | None, rows: _Rows
-) -> pd.DataFrame:
-    account = _names(raw, mapping, "account")
-    account_id = _names(raw, mapping, "account_id")
-    if account is None:
-        account = account_id
-    assert account is not None
-    _common_skips(raw, rows, mapping, ("account",))
+def _table_key(
+    raw: RawTable, mapping: ColumnMapping, rows: _Rows, key: str
+) -> tuple[pd.Series, pd.Series | None]:
+    """The name and id columns of an accounts or staff table (``key`` is "account" or "staff").
+
+    The id stands for the name when the table has no name column. Total lines and exact
+    duplicates are skipped; rows without a name are rejected.
+    """
+    name = _names(raw, mapping, key)
+    ident = _names(raw, mapping, f"{key}_id")
+    if name is None:
+        name = ident
+    assert name is not None
+    _common_skips(raw, rows, mapping, (key,))
     rows.flag(
-        account.isna().to_numpy(),
-        code="missing-account",
-        message="the account is empty",
-        column=" + ".join(mapping.columns.get("account") or mapping.columns["account_id"]),
+        name.isna().to_numpy(),
+        code=f"missing-{key}",
+        message=f"the {'account' if key == 'account' else 'staff member'} is empty",
+        column=" + ".join(mapping.columns.get(key) or mapping.columns[f"{key}_id"]),
         values=None,
         fate=2,
     )
+    return name, ident
+
+
+def _accounts(
+    raw: RawTable, mapping: ColumnMapping, opts: LoadOptions, fc: FileConfig | None, rows: _Rows
+) -> pd.DataFrame:
+    account, account_id = _table_key(raw, mapping, rows, "account")
     revenue = _numbers(raw, rows, mapping, "revenue")
     owner = _names(raw, mapping, "owner")
     frame = pd.DataFrame(
@@ -510,20 +522,7 @@ def _accounts(
 def _staff(
     raw: RawTable, mapping: ColumnMapping, opts: LoadOptions, fc: FileConfig | None, rows: _Rows
 ) -> pd.DataFrame:
-    staff = _names(raw, mapping, "staff")
-    staff_id = _names(raw, mapping, "staff_id")
-    if staff is None:
-        staff = staff_id
-    assert staff is not None
-    _common_skips(raw, rows, mapping, ("staff",))
-    rows.flag(
-        staff.isna().to_numpy(),
-        code="missing-staff",
-        message="the staff member is empty",
-        column=" + ".join(mapping.columns.get("staff") or mapping.columns["staff_id"]),
-        values=None,
-        fate=2,
-    )
+    staff, staff_id = _table_key(raw, mapping, rows, "staff")
     start, _ = _dates(raw, rows, mapping, "start_date", opts, fc, required=False)
     end, _ = _dates(raw, rows, mapping, "end_date", opts, fc, required=False)
     active: pd.Series | Any = pd.NA
