@@ -285,12 +285,12 @@ def test_window_boundaries() -> None:
         ("A", "In", days_before(9)),
         ("A", "Today", days_before(0)),  # as_of: included
         ("A", "Future", days_before(-1)),  # after as_of: excluded
-        ("A", "NoDate", pd.NaT),  # no date in a dated file: excluded
+        ("A", "NoDate", pd.NaT),  # from a file without dates: counted, no window
     )
     inter = Dataset.from_frames(inter).interactions
     e = scoring.edge_weights(inter, Settings(window_days=10, half_life_days=None), AS_OF, True)
-    assert e["staff"].tolist() == ["In", "Today"]
-    assert e["count"].tolist() == [1, 1]
+    assert e["staff"].tolist() == ["In", "NoDate", "Today"]
+    assert e["count"].tolist() == [1, 1, 1]
 
 
 def test_no_dates_every_row_counts_with_decay_one() -> None:
@@ -583,3 +583,41 @@ def test_open_deals_do_not_move_as_of() -> None:
     assert scoring.resolve_as_of(ds, Settings()) == dt.date(2024, 3, 1)
     only_open = Dataset.from_frames(frame.assign(stage="open"))
     assert scoring.resolve_as_of(only_open, Settings()) == dt.date(2024, 12, 31)
+
+
+def test_undated_rows_count_beside_dated_ones() -> None:
+    """Rows of a file without dates count (decay 1, in the window) and do not make anyone gone."""
+    frame = pd.DataFrame(
+        {
+            "account": ["Alpha", "Alpha", "Beta", "Gamma"],
+            "staff": ["Marie", "Marie", "Paul", "Paul"],
+            "date": ["2024-03-01", "2024-03-02", None, None],
+        }
+    )
+    ds = Dataset.from_frames(frame, has_dates=True)
+    settings = Settings(half_life_days=1.0)
+    as_of = dt.date(2024, 3, 2)
+    edges = scoring.edge_weights(ds.interactions, settings, as_of, True)
+    paul = edges[edges["staff"] == "Paul"].set_index("account")["weight"].to_dict()
+    assert paul == {"Beta": 1.0, "Gamma": 1.0}
+    status = scoring.gone_staff(ds.staff, ds.interactions, ds.accounts, settings, as_of, True)
+    assert status.set_index("staff")["active"].to_dict() == {"Marie": True, "Paul": True}
+
+
+def test_open_deals_after_as_of_are_pipeline() -> None:
+    """An open deal dated after as_of (its expected close) is pipeline, not ignored."""
+    frame = pd.DataFrame(
+        {
+            "account": ["A", "A"],
+            "staff": ["Ann", "Ann"],
+            "date": ["2024-03-01", "2024-06-30"],
+            "stage": ["won", "open"],
+            "amount": [100.0, 500.0],
+        }
+    )
+    ds = Dataset.from_frames(frame)
+    info = scoring.account_revenue(
+        ds.accounts, ds.interactions, ["A"], Settings(), dt.date(2024, 3, 1), True
+    )
+    assert info.loc["A", "revenue"] == 100.0
+    assert info.loc["A", "pipeline"] == 500.0

@@ -177,7 +177,8 @@ def edge_weights(
 
     with :math:`age_k = as\\_of - d_k` in days (dates normalised to the day) and :math:`rw_k` the
     row's own ``weight`` (NaN counts 1). ``half_life_days=None`` turns decay off. When the data
-    has dates, a row without a date (NaT) does not count (such rows are rejected upstream).
+    has dates, a row without a date (NaT: it comes from a file that has no date column, rows
+    with an empty date in a dated file are skipped upstream) counts in the window with decay 1.
     When ``has_dates`` is False, every row counts with decay 1. Kinds are matched
     case-insensitively; unlisted and missing kinds weigh 1.
 
@@ -216,12 +217,14 @@ def edge_weights(
             decay = np.ones(n)
         else:
             age = _age_days(dates, as_of)
+            undated = np.isnan(age)  # rows of a file without a date column: always counted
             with np.errstate(invalid="ignore"):
-                keep = ~np.isnan(age) & (age >= 0) & (age < settings.window_days)
+                keep = undated | ((age >= 0) & (age < settings.window_days))
             if settings.half_life_days is None:
                 decay = np.ones(n)
             else:
-                decay = np.power(0.5, np.where(keep, age, 0.0) / settings.half_life_days)
+                dated_age = np.where(keep & ~undated, age, 0.0)
+                decay = np.power(0.5, dated_age / settings.half_life_days)
         last = dates.dt.normalize()
     else:
         keep = np.ones(n, dtype=bool)
@@ -351,7 +354,8 @@ def gone_staff(
     explicit active flag False makes them gone ("active flag") and True keeps them active
     whatever their activity; otherwise, when the data has dates, a person is gone ("inactive")
     when :math:`last\\_activity \\le as\\_of - inactive\\_days` or when they have no dated
-    interaction at all. When ``as_of`` is None (no date anywhere), any recorded end date counts
+    interaction at all (unless they appear in an undated file: their activity is then unknown
+    and they stay active). When ``as_of`` is None (no date anywhere), any recorded end date counts
     as passed and there is no inactivity rule. Any interaction counts as activity, whatever its
     kind weight or window; the owner rule is not activity.
 
@@ -397,7 +401,10 @@ def gone_staff(
     flag_true = flag.eq(True).fillna(False).astype(bool)
     if has_dates and as_of is not None:
         age = _age_days(last, as_of)
-        inactive = np.isnan(age) | (age >= settings.inactive_days)
+        # a person seen only in files without dates: their activity cannot be judged
+        undated = interactions["staff"].astype(_STRING)[dates.isna().to_numpy()]
+        unknown = index.isin(undated.unique()) & np.isnan(age)
+        inactive = (np.isnan(age) & ~unknown) | (age >= settings.inactive_days)
         inactive = inactive & ~flag_true.to_numpy()
     else:
         inactive = np.zeros(len(index), dtype=bool)
@@ -486,12 +493,17 @@ def account_revenue(
     dates = pd.to_datetime(interactions["date"])
     if has_dates and as_of is not None:
         age = _age_days(dates, as_of)
+        undated = np.isnan(age)
         with np.errstate(invalid="ignore"):
-            in_window = ~np.isnan(age) & (age >= 0) & (age < settings.revenue_days)
+            in_window = undated | ((age >= 0) & (age < settings.revenue_days))
+            # an open deal's date is its expected close date, often after as_of
+            pipe_window = undated | (age < settings.revenue_days)
     elif has_dates:
         in_window = np.zeros(len(interactions), dtype=bool)
+        pipe_window = in_window
     else:
         in_window = np.ones(len(interactions), dtype=bool)
+        pipe_window = in_window
     won = (stage.isna() | stage.eq("won")).to_numpy(dtype=bool, na_value=True)
     is_open = stage.eq("open").to_numpy(dtype=bool, na_value=False)
     acc = interactions["account"].astype(_STRING)
@@ -500,7 +512,7 @@ def account_revenue(
             "account": acc,
             "sales": np.where(has_amount & won & in_window, amount, 0.0),
             "sold": has_amount & won,
-            "pipeline": np.where(has_amount & is_open & in_window, amount, 0.0),
+            "pipeline": np.where(has_amount & is_open & pipe_window, amount, 0.0),
         }
     )
     sums = frame.groupby("account", observed=True).agg(

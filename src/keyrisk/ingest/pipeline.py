@@ -643,6 +643,11 @@ def _process(path: PathLike, role_hint: str | None, opts: LoadOptions) -> _FileR
     if mapping.role == "interactions":
         frame, policy = _interactions(raw, mapping, opts, fc, rows)
         report.date_policy = policy
+        if not mapping.columns.get("date"):
+            report.notes.append(
+                "no date column: every row counts with no decay and inside the window, and "
+                "does not tell whether its staff member is still active"
+            )
         raw_kept = raw.data.loc[rows.keep]
     elif mapping.role == "accounts":
         frame = _accounts(raw, mapping, opts, fc, rows)
