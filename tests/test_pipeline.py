@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import keyrisk
@@ -307,3 +308,32 @@ def test_problem_files_are_named_alike(tmp_path: Path) -> None:
     assert {p.file for p in ds.report.problems if p.row is not None} == {"ragged.csv"}
     extra = next(p for p in ds.report.problems if p.code == "extra-fields")
     assert extra.row == 3
+
+
+def test_repeated_accounts_and_staff_are_merged_not_lost(tmp_path: Path) -> None:
+    """A repeat fills the first row's empty cells; a conflicting repeat is rejected and listed."""
+    interactions = tmp_path / "ventes.csv"
+    interactions.write_text("Client,Commercial,Date\nAlpha,Marie,02/01/2024\n", encoding="utf-8")
+    accounts = tmp_path / "clients.csv"
+    accounts.write_text(
+        "Client,CA,Commercial,Segment\nAlpha,,Marie,\nalpha,1000,,BTP\nBeta,5,Jean,PME\n"
+        "BETA,7,Jean,PME\n",
+        encoding="utf-8",
+    )
+    staff = tmp_path / "equipe.csv"
+    staff.write_text(
+        "Nom,Poste,Date de sortie,Actif\nMarie,sales,,\nmarie,,01/01/2024,non\n", encoding="utf-8"
+    )
+    ds = keyrisk.load(interactions, accounts=accounts, staff=staff)
+    acc = ds.accounts.set_index("account")
+    assert acc.loc["Alpha", "revenue"] == 1000.0
+    assert acc.loc["Alpha", "segment"] == "BTP"
+    assert acc.loc["Beta", "revenue"] == 5.0
+    marie = ds.staff.set_index("staff").loc["Marie"]
+    assert marie["end_date"] == pd.Timestamp("2024-01-01")
+    assert not marie["active"]
+    codes = [(p.file, p.row, p.code, p.severity) for p in ds.report.problems]
+    assert ("clients.csv", 3, "duplicate-key", "info") in codes
+    assert ("clients.csv", 5, "duplicate-key", "error") in codes
+    counts = {f.path.rsplit("/", 1)[-1]: f.rows for f in ds.report.files}
+    assert counts["clients.csv"].as_dict() == {"read": 4, "used": 2, "skipped": 1, "rejected": 1}

@@ -515,7 +515,7 @@ def _accounts(
             "row": raw.rows,
         }
     )
-    _merge_repeats(frame, rows, "account", ("owner", "revenue"))
+    _merge_repeats(frame, rows, "account", ("account_id", "owner", "revenue", "segment"))
     return frame
 
 
@@ -552,38 +552,49 @@ def _staff(
             "row": raw.rows,
         }
     )
-    _merge_repeats(frame, rows, "staff", ("role", "end_date"))
+    _merge_repeats(
+        frame, rows, "staff", ("staff_id", "role", "department", "start_date", "end_date", "active")
+    )
     return frame
 
 
-def _merge_repeats(frame: pd.DataFrame, rows: _Rows, key: str, compare: Sequence[str]) -> None:
-    """Later rows repeating a name already listed are merged into the first (skipped).
+def _merge_repeats(frame: pd.DataFrame, rows: _Rows, key: str, columns: Sequence[str]) -> None:
+    """Rows repeating a name already listed are merged into its first row (and skipped).
 
-    A repeat that disagrees with the first row on one of ``compare`` is rejected instead, so that
-    the conflict is listed rather than silently resolved.
+    The first row takes, for each of ``columns``, the first value given by any of the rows. A
+    repeat that gives another value than that one is rejected instead, so that the conflict is
+    listed rather than silently resolved.
     """
     live = pd.Series(rows.keep, index=frame.index)
     keys = frame[key].str.casefold().where(live)
     repeat = (keys.duplicated(keep="first") & keys.notna()).astype(bool)
     if not repeat.any():
         return
-    groups = frame[(live & keys.notna()).astype(bool)].groupby(keys, sort=False)
-    for col in compare:
-        first_values = keys.map(groups[col].first())
-        differs = repeat & frame[col].notna() & first_values.notna()
-        differs = (differs & (frame[col] != first_values)).fillna(False).astype(bool)
+    what = "staff member" if key == "staff" else key
+    listed = keys.notna().to_numpy()
+    for col in columns:
+        reference = keys.map(frame.loc[listed, col].groupby(keys[listed], sort=False).first())
+        differs = repeat & frame[col].notna() & reference.notna()
+        differs = (differs & (frame[col] != reference)).fillna(False).astype(bool)
         rows.flag(
             differs.to_numpy(),
             code="duplicate-key",
-            message=f"this {key} is listed again with another {col}: the first row is kept",
+            message=f"this {what} is listed again with another {col}: the first value is kept",
             column=col,
             values=frame[col].astype("string"),
             fate=2,
         )
+    keys = frame[key].str.casefold().where(pd.Series(rows.keep, index=frame.index))
+    listed = keys.notna().to_numpy()
+    merged = frame.loc[listed, list(columns)].groupby(keys[listed], sort=False).first()
+    firsts = keys[listed & ~keys.duplicated(keep="first").to_numpy()]
+    for col in columns:
+        values = merged[col].reindex(firsts.to_numpy())
+        frame.loc[firsts.index, col] = values.to_numpy()
     rows.flag(
         repeat.to_numpy(),
         code="duplicate-key",
-        message=f"this {key} is already listed above: merged into its first row",
+        message=f"this {what} is already listed above: merged into its first row",
         column=key,
         values=frame[key],
         fate=1,
