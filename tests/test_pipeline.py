@@ -337,3 +337,28 @@ def test_repeated_accounts_and_staff_are_merged_not_lost(tmp_path: Path) -> None
     assert ("clients.csv", 5, "duplicate-key", "error") in codes
     counts = {f.path.rsplit("/", 1)[-1]: f.rows for f in ds.report.files}
     assert counts["clients.csv"].as_dict() == {"read": 4, "used": 2, "skipped": 1, "rejected": 1}
+
+
+def test_identifier_clashes_and_unknown_ids_are_listed(tmp_path: Path) -> None:
+    (tmp_path / "o.csv").write_text(
+        "order,cust,emp,date\n1,101,2,2024-01-01\n2,103,2,2024-01-02\n", encoding="utf-8"
+    )
+    (tmp_path / "a.csv").write_text("id,name\n101,Alpha\n101,Alpha2\n", encoding="utf-8")
+    (tmp_path / "s.csv").write_text("eid,Nom\n2,Paul\n", encoding="utf-8")
+    (tmp_path / "c.toml").write_text(
+        '[files."o.csv".columns]\naccount = "cust"\nstaff = "emp"\ndate = "date"\n'
+        '[files."a.csv"]\nrole = "accounts"\ncolumns = { account = "name", account_id = "id" }\n'
+        '[files."s.csv"]\nrole = "staff"\ncolumns = { staff = "Nom", staff_id = "eid" }\n',
+        encoding="utf-8",
+    )
+    ds = keyrisk.load(
+        tmp_path / "o.csv",
+        accounts=tmp_path / "a.csv",
+        staff=tmp_path / "s.csv",
+        config=tmp_path / "c.toml",
+    )
+    assert ds.interactions["account"].tolist() == ["Alpha", "103"]  # the first name wins
+    assert ds.interactions["staff"].tolist() == ["Paul", "Paul"]
+    found = {(p.file, p.row, p.code, p.value) for p in ds.report.problems}
+    assert ("a.csv", 3, "duplicate-key", "101 = Alpha2") in found
+    assert ("o.csv", 3, "unknown-id", "103") in found

@@ -743,18 +743,69 @@ def _attach_lines(result: _FileResult, interactions: list[_FileResult]) -> None:
     result.report.rows = rows.counts()
 
 
+def _id_table(
+    table: pd.DataFrame, id_col: str, name_col: str, problems: list[Problem]
+) -> dict[str, str]:
+    """Identifier (casefolded) -> name, from the first row naming each identifier.
+
+    An identifier given to several names keeps the first; each later one is listed.
+    """
+    rows = table.dropna(subset=[id_col, name_col])
+    folded = rows[id_col].str.casefold()
+    first = ~folded.duplicated(keep="first")
+    lookup = dict(zip(folded[first], rows[name_col][first], strict=True))
+    clash = ~first & (rows[name_col].str.casefold() != folded.map(lookup).str.casefold())
+    for rec in rows[clash.to_numpy(dtype=bool)].itertuples(index=False):
+        kept = lookup[getattr(rec, id_col).casefold()]
+        problems.append(
+            Problem(
+                code="duplicate-key",
+                message=f"this identifier already stands for {kept!r}: that name is kept for it",
+                file=str(rec.source),
+                row=int(rec.row),
+                column=id_col,
+                value=f"{getattr(rec, id_col)} = {getattr(rec, name_col)}",
+                severity="warning",
+            )
+        )
+    return lookup
+
+
 def _translate_ids(
-    values: pd.Series, ids: pd.Series, names: pd.Series, known_names: set[str]
-) -> pd.Series:
-    """Replace identifiers by names where a value is an id and not already a name."""
-    table = dict(zip(ids.str.casefold(), names, strict=True))
+    frame: pd.DataFrame,
+    column: str,
+    lookup: Mapping[str, str],
+    known_names: set[str],
+    problems: list[Problem],
+) -> None:
+    """Replace identifiers by names in ``frame[column]`` where a value is an id, not a name.
+
+    When some values are translated, the values that are neither a known id nor a known name
+    are listed once each (``unknown-id``): they stay as written.
+    """
+    values = frame[column]
     folded = values.str.casefold()
-    is_id = folded.isin(table.keys()) & ~folded.isin(known_names)
+    is_id = (folded.isin(lookup.keys()) & ~folded.isin(known_names)).fillna(False).astype(bool)
     if not is_id.any():
-        return values
+        return
     out = values.copy()
-    out[is_id] = folded[is_id].map(table)
-    return out.astype("string")
+    out[is_id] = folded[is_id].map(lookup)
+    frame[column] = out.astype("string")
+    unknown = values.notna() & ~is_id & ~folded.isin(known_names).fillna(False).astype(bool)
+    firsts = frame[unknown.to_numpy(dtype=bool)].drop_duplicates(subset=[column])
+    for rec in firsts.itertuples(index=False):
+        problems.append(
+            Problem(
+                code="unknown-id",
+                message="neither an identifier nor a name of the table that translates this "
+                "column: kept as written",
+                file=str(rec.source),
+                row=int(rec.row),
+                column=column,
+                value=str(getattr(rec, column)),
+                severity="warning",
+            )
+        )
 
 
 def _settings_from_config(config: Config) -> dict[str, Any]:
@@ -829,16 +880,14 @@ def _assemble(results: list[_FileResult], opts: LoadOptions) -> Dataset:
     )
     # identifiers -> names through the accounts and staff tables
     if acc["account_id"].notna().any():
-        ids = acc.dropna(subset=["account_id"])
+        lookup = _id_table(acc, "account_id", "account", report.problems)
         names = set(acc["account"].str.casefold().dropna())
-        inter["account"] = _translate_ids(
-            inter["account"], ids["account_id"], ids["account"], names
-        )
+        _translate_ids(inter, "account", lookup, names, report.problems)
     if stf["staff_id"].notna().any():
-        ids = stf.dropna(subset=["staff_id"])
+        lookup = _id_table(stf, "staff_id", "staff", report.problems)
         names = set(stf["staff"].str.casefold().dropna())
-        inter["staff"] = _translate_ids(inter["staff"], ids["staff_id"], ids["staff"], names)
-        acc["owner"] = _translate_ids(acc["owner"], ids["staff_id"], ids["staff"], names)
+        _translate_ids(inter, "staff", lookup, names, report.problems)
+        _translate_ids(acc, "owner", lookup, names, report.problems)
     # aliases, then one spelling per name (as first written)
     aliases = opts.config.aliases
     for kind, columns in (
