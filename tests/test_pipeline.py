@@ -362,3 +362,22 @@ def test_identifier_clashes_and_unknown_ids_are_listed(tmp_path: Path) -> None:
     found = {(p.file, p.row, p.code, p.value) for p in ds.report.problems}
     assert ("a.csv", 3, "duplicate-key", "101 = Alpha2") in found
     assert ("o.csv", 3, "unknown-id", "103") in found
+
+
+def test_order_lines_are_counted_once_per_order(tmp_path: Path) -> None:
+    """An order on two interaction rows gets its lines' amount once, not twice."""
+    (tmp_path / "orders.csv").write_text(
+        "order_id,Client,Commercial,Date\n1,Alpha,Marie,2024-01-01\n1,Alpha,Jean,2024-01-01\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "lines.csv").write_text(
+        "order_id,unit_price,quantity\n1,10,2\n1,5,1\n", encoding="utf-8"
+    )
+    (tmp_path / "c.toml").write_text(
+        '[files."lines.csv"]\nrole = "lines"\nkey = "order_id"\njoin = "order_id"\n'
+        'amount = ["unit_price", "quantity"]\n',
+        encoding="utf-8",
+    )
+    ds = keyrisk.load([tmp_path / "orders.csv", tmp_path / "lines.csv"], config=tmp_path / "c.toml")
+    assert ds.interactions["amount"].sum() == 25.0
+    assert ds.interactions["amount"].notna().sum() == 1

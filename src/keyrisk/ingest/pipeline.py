@@ -735,9 +735,20 @@ def _attach_lines(result: _FileResult, interactions: list[_FileResult]) -> None:
     )
     live = rows.keep
     totals = amount[live].groupby(key[live]).sum()
+    seen: set[str] = set()
     for target in targets:
         assert target.raw_kept is not None
-        joined = _as_text(target.raw_kept[fc.join]).map(totals).astype("float64")
+        keys = _as_text(target.raw_kept[fc.join])
+        # an order's lines are counted once, on the first interaction row carrying its key
+        first = (~keys.duplicated(keep="first") & ~keys.isin(seen)).fillna(False).astype(bool)
+        repeated = int((keys.notna() & ~first).sum())
+        if repeated:
+            target.report.notes.append(
+                f"{repeated} rows repeat a {fc.join!r} already seen: the amount of its lines "
+                "is counted once, on its first row"
+            )
+        seen.update(keys[first].dropna().tolist())
+        joined = keys.map(totals).astype("float64").where(first)
         frame = target.frame
         frame["amount"] = frame["amount"].where(frame["amount"].notna(), joined)
     result.report.rows = rows.counts()
