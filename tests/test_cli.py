@@ -406,9 +406,20 @@ def test_report_never_overwrites_an_input(
     src.write_text(TINY, encoding="utf-8")
     code, _, err = run(capsys, "report", src, "--out", out, "--quiet")
     assert code == 2
-    assert one_error_line(err).startswith(f"keyrisk: error: --out {out} would overwrite the input")
+    assert one_error_line(err) == (
+        f"keyrisk: error: The output folder {str(out)!r} would overwrite the input "
+        f"{str(src)!r}; choose another folder."
+    )
     assert src.read_text(encoding="utf-8") == TINY
     assert sorted(p.name for p in out.iterdir()) == ["accounts.csv"]
+    # a chart file, or another case of a report file name, is an input at risk too
+    for name in ("charts/network.png", "STAFF.CSV"):
+        other = out / name
+        other.parent.mkdir(exist_ok=True)
+        other.write_text(TINY, encoding="utf-8")
+        code, _, err = run(capsys, "report", other, "--out", out, "--quiet")
+        assert code == 2, name
+        assert other.read_text(encoding="utf-8") == TINY
 
 
 def test_formula_like_names_are_escaped(

@@ -31,10 +31,17 @@ from keyrisk.settings import Settings
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from keyrisk.report import departure_dict, format_departure, headline, write_report
+    from keyrisk.report import (
+        check_output_folder,
+        departure_dict,
+        format_departure,
+        headline,
+        write_report,
+    )
 
 _LAZY = {
     "write_report": ("keyrisk.report", "write_report"),
+    "check_output_folder": ("keyrisk.report", "check_output_folder"),
     "departure_dict": ("keyrisk.report", "departure_dict"),
     "format_departure": ("keyrisk.report", "format_departure"),
     "headline": ("keyrisk.report", "headline"),
@@ -58,6 +65,7 @@ __all__ = [
     "UsageError",
     "__version__",
     "analyse",
+    "check_output_folder",
     "departure_dict",
     "format_departure",
     "headline",

@@ -245,20 +245,6 @@ def _default_out(inputs: Sequence[str], as_of: dt.date | None) -> Path:
     return Path("reports") / f"{stem}-{day}"
 
 
-def _check_out(out: Path, inputs: Sequence[str]) -> None:
-    for name in inputs:
-        path = Path(name).resolve()
-        if path.parent == out.resolve() and path.name in {
-            "accounts.csv",
-            "staff.csv",
-            "summary.json",
-            "keyrisk-report.xlsx",
-        }:
-            raise UsageError(
-                f"--out {out} would overwrite the input {name}; choose another folder."
-            )
-
-
 def _run_report(
     inputs: Sequence[str],
     opts: dict[str, Any],
@@ -274,7 +260,7 @@ def _run_report(
     keyrisk.Settings(**params)
     all_inputs = [*inputs, *(opts.get("accounts") or ()), *(opts.get("staff") or ())]
     if out:
-        _check_out(Path(out), all_inputs)
+        keyrisk.check_output_folder(out, all_inputs)
     key = None
     if pseudonymise:
         if not key_file:
@@ -290,7 +276,6 @@ def _run_report(
     progress.step("scoring")
     analysis = keyrisk.analyse(dataset, **params)
     target = Path(out) if out else _default_out(inputs, analysis.as_of)
-    _check_out(target, all_inputs)
     progress.step(f"writing the report into {target}")
     written = keyrisk.write_report(
         analysis, target, lang=lang, inputs=all_inputs, pseudonymised=pseudonymise

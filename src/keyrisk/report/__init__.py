@@ -6,10 +6,11 @@ Only this package imports matplotlib and openpyxl.
 from keyrisk.report.files import atomic_write, write_tables
 from keyrisk.report.safety import safe_frame, safe_sheet_title, safe_text
 from keyrisk.report.text import departure_dict, format_departure, headline
-from keyrisk.report.writer import write_report
+from keyrisk.report.writer import check_output_folder, write_report
 
 __all__ = [
     "atomic_write",
+    "check_output_folder",
     "departure_dict",
     "format_departure",
     "headline",

@@ -15,10 +15,38 @@ from keyrisk.report.labels import check_lang
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
 
-__all__ = ["WORKBOOK_NAME", "write_report"]
+__all__ = ["WORKBOOK_NAME", "check_output_folder", "write_report"]
 
 #: File name of the workbook inside the output folder.
 WORKBOOK_NAME = "keyrisk-report.xlsx"
+#: Files written at the top of the output folder (the charts go into its ``charts/`` folder).
+TOP_FILES = ("accounts.csv", "staff.csv", "summary.json", WORKBOOK_NAME)
+
+
+def check_output_folder(
+    out: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]]
+) -> None:
+    """Refuse an output folder where the report would overwrite one of the inputs.
+
+    An input is at risk when it is one of the report's files (compared case-insensitively, as
+    on case-insensitive file systems) or lies in the folder's ``charts/`` subfolder.
+
+    Raises
+    ------
+    UsageError
+        Naming the input and asking for another folder.
+    """
+    folder = Path(out).resolve()
+    charts = folder / "charts"
+    for name in inputs:
+        path = Path(name).resolve()
+        at_top = path.parent == folder and path.name.casefold() in {f.casefold() for f in TOP_FILES}
+        in_charts = path.parent == charts or charts in path.parents
+        if at_top or in_charts:
+            raise UsageError(
+                f"The output folder {str(out)!r} would overwrite the input {str(name)!r}; "
+                "choose another folder."
+            )
 
 
 def write_report(
@@ -57,7 +85,8 @@ def write_report(
     Raises
     ------
     UsageError
-        For an unknown language or a run date that is not a date.
+        For an unknown language, a run date that is not a date, or an output folder where the
+        report would overwrite one of ``inputs``.
 
     Notes
     -----
@@ -86,6 +115,7 @@ def write_report(
     from keyrisk.report.excel import save_workbook
     from keyrisk.report.layout import ReportMeta, build_sheets
 
+    check_output_folder(out, inputs)
     folder = Path(out)
     paths = write_tables(analysis, folder)
     charts = save_charts(analysis, folder, lang)
