@@ -253,3 +253,46 @@ def test_problems_scrubbed(run: Run) -> None:
     assert len(staff_rows) == (clear_near["kind"] == "staff").sum() >= 1
     assert staff_rows["name"].str.startswith("Staff-").all()
     assert staff_rows["similar_to"].str.startswith("Staff-").all()
+
+
+def test_sheet_and_file_named_after_a_person_do_not_leak(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A workbook whose only sheet, and whose file, bear a salesperson's name."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Marie Dupont"
+    sheet.append(["Client", "Commercial", "Date"])
+    sheet.append(["Alpha", "Marie Dupont", "2024-01-02"])
+    sheet.append(["Beta", "Marie Dupont", "2024-01-03"])
+    sheet.append(["Beta", "Jean Martin", "2024-01-03"])
+    src = tmp_path / "Marie Dupont.xlsx"
+    book.save(src)
+    key = tmp_path / "k.key"
+    key.write_text("0123456789abcdef0123456789abcdef", encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(
+        [
+            "report",
+            str(src),
+            "--out",
+            str(out),
+            "--pseudonymise",
+            "--key-file",
+            str(key),
+            "--quiet",
+            "--lang",
+            "en",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    texts = output_texts(out)
+    assert texts  # the scan is not vacuous
+    for where, text in texts.items():
+        assert "marie" not in text.casefold(), where
+        assert "martin" not in text.casefold(), where
+    assert "Marie" not in captured.out + captured.err

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from keyrisk.errors import Problem, UsageError
-from keyrisk.model import Dataset, IngestReport
+from keyrisk.model import Dataset, FileReport, IngestReport
 
 __all__ = ["pseudonym", "pseudonymise", "read_key"]
 
@@ -99,7 +99,8 @@ def pseudonymise(dataset: Dataset, key: bytes) -> Dataset:
         is_staff = near["kind"] == "staff"
         for col in ("name", "similar_to"):
             near.loc[is_staff, col] = _replace(near.loc[is_staff, col], table)
-    report = IngestReport(files=dataset.report.files, problems=problems, near_duplicates=near)
+    files = [_scrub_file(f, table, pattern) for f in dataset.report.files]
+    report = IngestReport(files=files, problems=problems, near_duplicates=near)
     return dataclasses.replace(
         dataset, interactions=inter, accounts=accounts, staff=staff, report=report
     )
@@ -123,6 +124,32 @@ def _staff_headers(report: IngestReport) -> set[tuple[str, str]]:
     return out
 
 
+def _sub(text: str | None, table: dict[str, str], pattern: re.Pattern[str] | None) -> str | None:
+    """``text`` with every staff name in it replaced by its pseudonym."""
+    if text is None or pattern is None:
+        return text
+    return pattern.sub(
+        lambda m: table.get(" ".join(m.group(0).split()).casefold(), "[staff]"), text
+    )
+
+
+def _scrub_file(
+    report: FileReport, table: dict[str, str], pattern: re.Pattern[str] | None
+) -> FileReport:
+    """A file's report with staff names removed from its name, sheet and notes.
+
+    A hand-made workbook often has one sheet per salesperson, or a file named after one.
+    """
+    path = Path(report.path)
+    return dataclasses.replace(
+        report,
+        path=str(path.with_name(_sub(path.name, table, pattern) or path.name)),
+        sheet=_sub(report.sheet, table, pattern),
+        notes=[_sub(n, table, pattern) or "" for n in report.notes],
+        error=_sub(report.error, table, pattern),
+    )
+
+
 def _scrub(
     problem: Problem,
     table: dict[str, str],
@@ -135,13 +162,12 @@ def _scrub(
             value = "[raw line withheld: pseudonymised run]"
         elif (problem.file or "", problem.column or "") in staff_columns:
             value = table.get(" ".join(value.split()).casefold(), "[staff name withheld]")
-        elif pattern is not None:
-            value = pattern.sub(
-                lambda m: table.get(" ".join(m.group(0).split()).casefold(), "[staff]"), value
-            )
-    message = problem.message
-    if pattern is not None:
-        message = pattern.sub(
-            lambda m: table.get(" ".join(m.group(0).split()).casefold(), "[staff]"), message
-        )
-    return dataclasses.replace(problem, value=value, message=message)
+        else:
+            value = _sub(value, table, pattern)
+    return dataclasses.replace(
+        problem,
+        value=value,
+        message=_sub(problem.message, table, pattern) or problem.message,
+        file=_sub(problem.file, table, pattern),
+        sheet=_sub(problem.sheet, table, pattern),
+    )
