@@ -158,3 +158,17 @@ def test_save_charts_is_deterministic(analysis: Analysis, tmp_path: Path) -> Non
 def test_unknown_language(analysis: Analysis) -> None:
     with pytest.raises(UsageError):
         charts.bus_factor_chart(analysis, lang="de")
+
+
+def test_a_name_the_font_cannot_draw_raises_no_warning(tmp_path: Path) -> None:
+    """Full-width or rare characters are drawn as boxes, without a warning on stderr."""
+    frame = pd.DataFrame(
+        {
+            "account": ["＝Ｘ", "＝Ｘ", "B"],
+            "staff": ["Ｍａｒｉｅ 𓀀", "Ｍａｒｉｅ 𓀀", "Jean"],
+            "date": ["2024-01-01", "2024-01-02", "2024-01-02"],
+        }
+    )
+    analysis = analyse(Dataset.from_frames(frame))
+    paths = charts.save_charts(analysis, tmp_path, "en", names=["revenue_held", "network"])
+    assert [p.name for p in paths] == ["revenue_held.png", "network.png"]

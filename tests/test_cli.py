@@ -484,3 +484,15 @@ def test_demo(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     names = {p.name for p in out.iterdir()}
     assert {"accounts.csv", "staff.csv", "summary.json"} <= names
     assert len(read_csv(out / "accounts.csv")) == 400
+
+
+def test_dayfirst_and_monthfirst_exclude_each_other(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    src = tmp_path / "tiny.csv"
+    src.write_text(TINY, encoding="utf-8")
+    code, _, err = run(capsys, "inspect", src, "--dayfirst", "--monthfirst")
+    assert code == 2
+    assert one_error_line(err) == (
+        "keyrisk: error: --dayfirst and --monthfirst exclude each other: give one of them."
+    )

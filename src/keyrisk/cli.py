@@ -82,14 +82,12 @@ def _ingest_options(func: F) -> F:
         ),
         click.option(
             "--dayfirst",
-            "dates",
-            flag_value="dayfirst",
+            is_flag=True,
             help="Read ambiguous dates as day/month/year.",
         ),
         click.option(
             "--monthfirst",
-            "dates",
-            flag_value="monthfirst",
+            is_flag=True,
             help="Read ambiguous dates as month/day/year.",
         ),
         click.option(
@@ -147,8 +145,12 @@ def _load_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
         "encoding": opts.get("encoding"),
         "header_row": opts.get("header_row"),
     }
-    if opts.get("dates"):
-        kwargs["dates"] = opts["dates"]
+    if opts.get("dayfirst") and opts.get("monthfirst"):
+        raise UsageError("--dayfirst and --monthfirst exclude each other: give one of them.")
+    if opts.get("dayfirst"):
+        kwargs["dates"] = "dayfirst"
+    elif opts.get("monthfirst"):
+        kwargs["dates"] = "monthfirst"
     limits: dict[str, float] = {}
     for item in opts.get("limits") or ():
         name, sep, value = item.partition("=")

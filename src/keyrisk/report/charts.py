@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -801,7 +802,12 @@ def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:
     target = Path(path)
 
     def save(tmp: str) -> None:
-        fig.savefig(tmp, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
+        with warnings.catch_warnings():
+            # a name with a character the font lacks is drawn with a box, not a warning
+            warnings.filterwarnings(
+                "ignore", message=r"Glyph \d+ .* missing from", category=UserWarning
+            )
+            fig.savefig(tmp, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
 
     atomic_save(target, save)
     return target
