@@ -621,3 +621,21 @@ def test_open_deals_after_as_of_are_pipeline() -> None:
     )
     assert info.loc["A", "revenue"] == 100.0
     assert info.loc["A", "pipeline"] == 500.0
+
+
+def test_a_quote_without_stage_is_pipeline() -> None:
+    frame = pd.DataFrame(
+        {
+            "account": ["A", "A"],
+            "staff": ["Ann", "Ann"],
+            "date": ["2024-03-01", "2024-03-01"],
+            "kind": ["quote", "order"],
+            "amount": [700.0, 100.0],
+        }
+    )
+    ds = Dataset.from_frames(frame)
+    info = scoring.account_revenue(
+        ds.accounts, ds.interactions, ["A"], Settings(), dt.date(2024, 3, 1), True
+    )
+    assert info.loc["A", "revenue"] == 100.0
+    assert info.loc["A", "pipeline"] == 700.0

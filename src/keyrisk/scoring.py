@@ -465,9 +465,11 @@ def account_revenue(
     -----
     :math:`r_i` is the accounts table's revenue when given. Otherwise
     :math:`r_i = \\max(0, \\sum_k amount_k)` over the rows of account i whose stage is "won" or
-    missing (an order or invoice) with :math:`as\\_of - revenue\\_days < d_k \\le as\\_of`
-    (every row when there are no dates; rows without a date in a dated file do not count).
-    Lost and open deals are not revenue; open amounts in that window are the pipeline. An
+    missing (an order or invoice; a quote without a stage is an open proposal) with
+    :math:`as\\_of - revenue\\_days < d_k \\le as\\_of` (every row when there are no dates;
+    undated rows beside dated ones count too). Lost and open deals are not revenue; open amounts
+    dated after :math:`as\\_of - revenue\\_days` (an open deal's date is its expected close
+    date, often after ``as_of``) are the pipeline. An
     account with qualifying amounts only outside the window has revenue 0 ("amounts"); one
     with no qualifying amount at all has unknown revenue (NaN, "unknown").
 
@@ -504,8 +506,11 @@ def account_revenue(
     else:
         in_window = np.ones(len(interactions), dtype=bool)
         pipe_window = in_window
-    won = (stage.isna() | stage.eq("won")).to_numpy(dtype=bool, na_value=True)
-    is_open = stage.eq("open").to_numpy(dtype=bool, na_value=False)
+    # a quote with no stage is a proposal: pipeline, not revenue
+    quote = interactions["kind"].astype(_STRING).eq("quote").to_numpy(dtype=bool, na_value=False)
+    no_stage = stage.isna().to_numpy(dtype=bool)
+    won = (no_stage & ~quote) | stage.eq("won").to_numpy(dtype=bool, na_value=False)
+    is_open = stage.eq("open").to_numpy(dtype=bool, na_value=False) | (no_stage & quote)
     acc = interactions["account"].astype(_STRING)
     frame = pd.DataFrame(
         {
