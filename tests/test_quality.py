@@ -19,7 +19,9 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_lint() -> None:
-    result = _run(sys.executable, "-m", "ruff", "check", "src", "tests", "tools", "benchmarks")
+    result = _run(
+        sys.executable, "-m", "ruff", "check", "src", "tests", "tools", "benchmarks", "docs"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
