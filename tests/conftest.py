@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pandas as pd
 import pytest
+
+if TYPE_CHECKING:
+    from keyrisk.analysis import Analysis
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -23,3 +28,21 @@ def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.skip("../shared/realdata is absent")
     return REALDATA
+
+
+def four_accounts() -> Analysis:
+    """Ann alone on Acme (600), Ann+Bob on Beta (200), Bob on Delta (100), gone Cid on Gamma."""
+    from keyrisk import Dataset, analyse
+
+    inter = pd.DataFrame(
+        {
+            "account": ["Acme"] * 4 + ["Beta"] * 4 + ["Gamma"] * 2 + ["Delta"] * 2,
+            "staff": ["Ann"] * 3 + ["Bob"] + ["Ann"] * 2 + ["Bob"] * 2 + ["Cid"] * 2 + ["Bob"] * 2,
+            "date": ["2026-01-10"] * 8 + ["2025-12-01"] * 2 + ["2026-01-10"] * 2,
+        }
+    )
+    acc = pd.DataFrame(
+        {"account": ["Acme", "Beta", "Gamma", "Delta"], "revenue": [600.0, 200.0, 100.0, 100.0]}
+    )
+    staff = pd.DataFrame({"staff": ["Ann", "Bob", "Cid"], "end_date": [None, None, "2025-12-31"]})
+    return analyse(Dataset.from_frames(inter, acc, staff))

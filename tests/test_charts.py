@@ -15,36 +15,12 @@ from keyrisk.analysis import Analysis
 from keyrisk.errors import UsageError
 from keyrisk.report import charts
 from keyrisk.report.labels import NBSP
+from tests.conftest import four_accounts
 
 
 @pytest.fixture(scope="module")
 def analysis() -> Analysis:
-    """Ann alone on Acme (600), Ann+Bob on Beta (200), Bob on Delta (100), gone Cid on Gamma."""
-    inter = pd.DataFrame(
-        {
-            "account": ["Acme"] * 4 + ["Beta"] * 4 + ["Gamma"] * 2 + ["Delta"] * 2,
-            "staff": [
-                "Ann",
-                "Ann",
-                "Ann",
-                "Bob",
-                "Ann",
-                "Ann",
-                "Bob",
-                "Bob",
-                "Cid",
-                "Cid",
-                "Bob",
-                "Bob",
-            ],
-            "date": ["2026-01-10"] * 8 + ["2025-12-01"] * 2 + ["2026-01-10"] * 2,
-        }
-    )
-    acc = pd.DataFrame(
-        {"account": ["Acme", "Beta", "Gamma", "Delta"], "revenue": [600.0, 200.0, 100.0, 100.0]}
-    )
-    staff = pd.DataFrame({"staff": ["Ann", "Bob", "Cid"], "end_date": [None, None, "2025-12-31"]})
-    return analyse(Dataset.from_frames(inter, acc, staff))
+    return four_accounts()
 
 
 def title(fig: Figure) -> str:

@@ -20,6 +20,7 @@ from keyrisk.report.excel import number_format, save_workbook
 from keyrisk.report.labels import NBSP, t
 from keyrisk.report.layout import ReportMeta, build_sheets, light_for, next_steps
 from keyrisk.report.writer import WORKBOOK_NAME, write_report
+from tests.conftest import four_accounts
 
 RUN_DATE = dt.date(2026, 2, 3)
 FR_TITLES = [
@@ -35,32 +36,7 @@ EN_TITLES = ["Summary", "Accounts", "Staff", "Scenarios", "Clients", "Data quali
 
 
 def small() -> Analysis:
-    """Ann alone on Acme (600), Ann+Bob on Beta (200), Bob on Delta (100), gone Cid on Gamma."""
-    inter = pd.DataFrame(
-        {
-            "account": ["Acme"] * 4 + ["Beta"] * 4 + ["Gamma"] * 2 + ["Delta"] * 2,
-            "staff": [
-                "Ann",
-                "Ann",
-                "Ann",
-                "Bob",
-                "Ann",
-                "Ann",
-                "Bob",
-                "Bob",
-                "Cid",
-                "Cid",
-                "Bob",
-                "Bob",
-            ],
-            "date": ["2026-01-10"] * 8 + ["2025-12-01"] * 2 + ["2026-01-10"] * 2,
-        }
-    )
-    acc = pd.DataFrame(
-        {"account": ["Acme", "Beta", "Gamma", "Delta"], "revenue": [600.0, 200.0, 100.0, 100.0]}
-    )
-    staff = pd.DataFrame({"staff": ["Ann", "Bob", "Cid"], "end_date": [None, None, "2025-12-31"]})
-    return analyse(Dataset.from_frames(inter, acc, staff))
+    return four_accounts()
 
 
 def workbook(analysis: Analysis, lang: str, path: Path) -> openpyxl.Workbook:
