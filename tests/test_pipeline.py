@@ -381,3 +381,11 @@ def test_order_lines_are_counted_once_per_order(tmp_path: Path) -> None:
     ds = keyrisk.load([tmp_path / "orders.csv", tmp_path / "lines.csv"], config=tmp_path / "c.toml")
     assert ds.interactions["amount"].sum() == 25.0
     assert ds.interactions["amount"].notna().sum() == 1
+
+
+def test_limits_can_be_raised_or_lowered_by_name(tmp_path: Path) -> None:
+    src = tmp_path / "ventes.csv"
+    src.write_text("Client,Commercial,Date\nAlpha,Marie,02/01/2024\n", encoding="utf-8")
+    assert keyrisk.load(src, limits={"max_cells": 10**8}).report.rows.used == 1
+    with pytest.raises(keyrisk.UsageError, match="Unknown limit 'max_foo'"):
+        keyrisk.load(src, limits={"max_foo": 1})

@@ -46,7 +46,9 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 from keyrisk.errors import UsageError
 
@@ -99,3 +101,20 @@ class Limits:
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise UsageError(f"The limit {f.name!r} must be a positive number; got {value!r}.")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> Limits:
+        """Return the default limits with some raised, checking each name.
+
+        Examples
+        --------
+        >>> Limits.from_mapping({"max_cells": 10**8}).max_cells
+        100000000
+        """
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise UsageError(
+                f"Unknown limit {unknown[0]!r}; expected one of {', '.join(sorted(known))}."
+            )
+        return cls(**dict(values))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -86,9 +86,9 @@ class LoadOptions:
     account_duplicate_threshold : float
         The same for account names: higher, because client names share many words
         ("Communauté de communes de ...") and a client list is long.
-    limits : Limits or mapping
-        Safety limits of the readers (:mod:`keyrisk.ingest.limits`); a mapping raises some of
-        them and keeps the defaults of the others, e.g. ``{"max_cells": 10**8}``.
+    limits : Limits
+        Safety limits of the readers (:mod:`keyrisk.ingest.limits`). :func:`load` also takes a
+        mapping that raises some of them, e.g. ``limits={"max_cells": 10**8}``.
     """
 
     sep: str | None = None
@@ -99,17 +99,9 @@ class LoadOptions:
     config: Config = field(default_factory=lambda: load_config(None))
     near_duplicate_threshold: float = 0.75
     account_duplicate_threshold: float = 0.9
-    limits: Limits | Mapping[str, Any] = field(default_factory=Limits)
+    limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.limits, Limits):
-            known = {f.name for f in fields(Limits)}
-            unknown = sorted(set(self.limits) - known)
-            if unknown:
-                raise UsageError(
-                    f"Unknown limit {unknown[0]!r}; expected one of {', '.join(sorted(known))}."
-                )
-            object.__setattr__(self, "limits", Limits(**dict(self.limits)))
         if self.dates not in DATE_ORDERS:
             raise UsageError(
                 f"The 'dates' option must be one of {', '.join(DATE_ORDERS)}; got {self.dates!r}."
@@ -350,13 +342,6 @@ def _names(raw: RawTable, mapping: ColumnMapping, fieldname: str) -> pd.Series |
     return normalise_names(_column(raw, headers))
 
 
-def _text(raw: RawTable, mapping: ColumnMapping, fieldname: str) -> pd.Series | None:
-    headers = mapping.columns.get(fieldname)
-    if not headers:
-        return None
-    return normalise_names(_column(raw, headers))
-
-
 def _common_skips(
     raw: RawTable, rows: _Rows, mapping: ColumnMapping, key_fields: Sequence[str]
 ) -> None:
@@ -438,7 +423,7 @@ def _interactions(
             else pd.NA,
             "weight": weight.fillna(1.0) if weight is not None else 1.0,
             "amount": amount if amount is not None else np.nan,
-            "note": _text(raw, mapping, "note") if mapping.columns.get("note") else pd.NA,
+            "note": _names(raw, mapping, "note") if mapping.columns.get("note") else pd.NA,
         }
     )
     if mapping.columns.get("stage"):
@@ -510,7 +495,7 @@ def _accounts(
             "account_id": account_id if account_id is not None else pd.NA,
             "revenue": revenue if revenue is not None else np.nan,
             "owner": owner if owner is not None else pd.NA,
-            "segment": _text(raw, mapping, "segment") if mapping.columns.get("segment") else pd.NA,
+            "segment": _names(raw, mapping, "segment") if mapping.columns.get("segment") else pd.NA,
             "source": rows.file,
             "row": raw.rows,
         }
@@ -541,8 +526,8 @@ def _staff(
         {
             "staff": staff,
             "staff_id": staff_id if staff_id is not None else pd.NA,
-            "role": _text(raw, mapping, "role") if mapping.columns.get("role") else pd.NA,
-            "department": _text(raw, mapping, "department")
+            "role": _names(raw, mapping, "role") if mapping.columns.get("role") else pd.NA,
+            "department": _names(raw, mapping, "department")
             if mapping.columns.get("department")
             else pd.NA,
             "start_date": start,
@@ -610,7 +595,7 @@ def _read_one(
         sheet=opts.sheet or (fc.sheet if fc else None),
         encoding=opts.encoding or (fc.encoding if fc else None),
         header_row=opts.header_row or (fc.header_row if fc else None),
-        limits=opts.limits,  # type: ignore[arg-type]
+        limits=opts.limits,
     )
     raw = read_raw(path, read_opts)
     role = (fc.role if fc and fc.role else None) or role_hint
@@ -966,7 +951,11 @@ def _assemble(results: list[_FileResult], opts: LoadOptions) -> Dataset:
 
 def _options(config: PathLike | Config | None, kwargs: Mapping[str, Any]) -> LoadOptions:
     cfg = config if isinstance(config, Config) else load_config(config)
-    return LoadOptions(config=cfg, **kwargs)
+    options = dict(kwargs)
+    limits = options.get("limits")
+    if limits is not None and not isinstance(limits, Limits):
+        options["limits"] = Limits.from_mapping(limits)
+    return LoadOptions(config=cfg, **options)
 
 
 def _as_list(paths: PathLike | Iterable[PathLike] | None) -> list[PathLike]:
