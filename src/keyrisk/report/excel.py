@@ -1,4 +1,4 @@
-"""Render :class:`~keyrisk.report.layout.SheetSpec` sheets into an .xlsx workbook (openpyxl).
+"""Render :class:`~keyrisk.report.sheets.SheetSpec` sheets into an .xlsx workbook (openpyxl).
 
 The only module of keyrisk that imports openpyxl. Every text cell goes through
 :func:`keyrisk.report.safety.safe_text` (no formula, no error literal, no control character),
@@ -24,8 +24,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from keyrisk.report.files import atomic_save
 from keyrisk.report.labels import check_lang, t
-from keyrisk.report.layout import KeyValues, Paragraph, SheetSpec, Table
 from keyrisk.report.safety import safe_sheet_title, safe_text
+from keyrisk.report.sheets import KeyValues, Paragraph, SheetSpec, Table
 
 __all__ = ["MAX_CELL_CHARS", "number_format", "render_workbook", "save_workbook"]
 
@@ -282,7 +282,7 @@ def render_workbook(
     Parameters
     ----------
     sheets : sequence of SheetSpec
-        From :func:`keyrisk.report.layout.build_sheets`.
+        From :func:`keyrisk.report.sheets.build_sheets`.
     lang : {"fr", "en"}
         Number and date formats.
     images : mapping of str to path, optional
@@ -296,7 +296,7 @@ def render_workbook(
 
     Examples
     --------
-    >>> from keyrisk.report.layout import Column, SheetSpec, Table
+    >>> from keyrisk.report.sheets import Column, SheetSpec, Table
     >>> table = Table((Column("Name", "name"),), [("=1+1",)])
     >>> wb = render_workbook([SheetSpec("s", "Sheet/1", [table])], lang="en")
     >>> ws = wb["Sheet_1"]

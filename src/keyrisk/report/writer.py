@@ -113,7 +113,7 @@ def write_report(
     import keyrisk
     from keyrisk.report.charts import CHARTS, save_charts
     from keyrisk.report.excel import save_workbook
-    from keyrisk.report.layout import ReportMeta, build_sheets
+    from keyrisk.report.sheets import ReportMeta, build_sheets
 
     check_output_folder(out, inputs)
     folder = Path(out)

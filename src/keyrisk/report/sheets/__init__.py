@@ -1,0 +1,120 @@
+"""The workbook described independently of any Excel engine, one module per sheet.
+
+Like pandas' Excel writer, the content (what goes where, in which format, with which
+highlighting) is decided here by pure functions, and :mod:`keyrisk.report.excel` only renders
+it with openpyxl. :func:`build_sheets` turns an :class:`~keyrisk.analysis.Analysis` and a
+language into a list of :class:`SheetSpec`, one per sheet module (:mod:`.summary`,
+:mod:`.accounts`, :mod:`.staff`, :mod:`.scenarios`, :mod:`.clients`, :mod:`.quality`,
+:mod:`.method`), built from the blocks of :mod:`._blocks`; every label comes from
+:mod:`keyrisk.report.labels`. Values are plain Python values (str, int, float, datetime.date or
+None); text from the input is made inert by the renderer (:func:`keyrisk.report.safety.safe_text`
+on every text cell).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from keyrisk.report import labels as lb
+from keyrisk.report.sheets._blocks import (
+    KINDS,
+    LIGHTS,
+    Block,
+    Column,
+    ImageSpec,
+    KeyValue,
+    KeyValues,
+    Paragraph,
+    ReportMeta,
+    SheetSpec,
+    Table,
+    light_for,
+    parameters,
+)
+from keyrisk.report.sheets.accounts import accounts_sheet
+from keyrisk.report.sheets.clients import TOP_CLIENTS, clients_sheet
+from keyrisk.report.sheets.method import method_sheet
+from keyrisk.report.sheets.quality import MAX_PROBLEMS, quality_sheet
+from keyrisk.report.sheets.scenarios import scenarios_sheet
+from keyrisk.report.sheets.staff import staff_sheet
+from keyrisk.report.sheets.summary import (
+    coverage,
+    key_figures,
+    metadata,
+    next_steps,
+    summary_sheet,
+)
+
+if TYPE_CHECKING:
+    from keyrisk.analysis import Analysis
+
+__all__ = [
+    "KINDS",
+    "LIGHTS",
+    "MAX_PROBLEMS",
+    "TOP_CLIENTS",
+    "Block",
+    "Column",
+    "ImageSpec",
+    "KeyValue",
+    "KeyValues",
+    "Paragraph",
+    "ReportMeta",
+    "SheetSpec",
+    "Table",
+    "accounts_sheet",
+    "build_sheets",
+    "clients_sheet",
+    "coverage",
+    "key_figures",
+    "light_for",
+    "metadata",
+    "method_sheet",
+    "next_steps",
+    "parameters",
+    "quality_sheet",
+    "scenarios_sheet",
+    "staff_sheet",
+    "summary_sheet",
+]
+
+
+def build_sheets(analysis: Analysis, lang: str, meta: ReportMeta) -> list[SheetSpec]:
+    """Return the sheets of the deliverable, in order, every label in ``lang``.
+
+    Parameters
+    ----------
+    analysis : keyrisk.analysis.Analysis
+    lang : {"fr", "en"}
+    meta : ReportMeta
+        Version, run date, pseudonymisation: the only content not taken from ``analysis``.
+
+    Returns
+    -------
+    list of SheetSpec
+        Summary, Accounts, Staff, Scenarios, Clients, Data quality, Method.
+
+    Raises
+    ------
+    UsageError
+        For an unknown language.
+
+    Examples
+    --------
+    >>> import datetime as dt, pandas as pd
+    >>> from keyrisk import Dataset, analyse
+    >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]}))
+    >>> meta = ReportMeta("0.1.0", dt.date(2026, 1, 1))
+    >>> [s.title for s in build_sheets(analyse(ds), "fr", meta)][:3]
+    ['Synthèse', 'Comptes', 'Équipe']
+    """
+    lb.check_lang(lang)
+    return [
+        summary_sheet(analysis, lang, meta),
+        accounts_sheet(analysis, lang),
+        staff_sheet(analysis, lang),
+        scenarios_sheet(analysis, lang),
+        clients_sheet(analysis, lang),
+        quality_sheet(analysis, lang),
+        method_sheet(analysis, lang),
+    ]

@@ -1,0 +1,384 @@
+"""The Summary sheet: headline, key figures, next steps, parameters, coverage, metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from keyrisk.report import labels as lb
+from keyrisk.report.labels import t, tb
+from keyrisk.report.sheets._blocks import (
+    Block,
+    ImageSpec,
+    KeyValue,
+    KeyValues,
+    Paragraph,
+    ReportMeta,
+    SheetSpec,
+    _file_name,
+    _money_kind,
+    _yes,
+    light_for,
+    parameters,
+)
+
+if TYPE_CHECKING:
+    from keyrisk.analysis import Analysis
+    from keyrisk.portfolio import BusFactor, Departure
+
+__all__ = ["coverage", "key_figures", "metadata", "next_steps", "summary_sheet"]
+
+
+def _share(value: float, total: float) -> float | None:
+    return value / total if total > 0 else None
+
+
+def _bus_row(label: str, bus: BusFactor, total: float, lang: str, basis: str) -> KeyValue:
+    target = lb.percent(bus.target / total, lang) if total > 0 else ""
+    if bus.value is None:
+        return KeyValue(
+            label,
+            t("bus.not_reached", lang),
+            "text",
+            "green" if total > 0 else None,
+            t("note.bus_none", lang, target=target) if total > 0 else "",
+        )
+    if bus.value == 0:
+        note = t(
+            "note.bus_zero",
+            lang,
+            share=lb.percent(bus.already_orphaned / total, lang),
+            target=target,
+        )
+        return KeyValue(label, 0, "int", "red", note)
+    people = list(bus.staff[: bus.value])
+    reached = bus.cumulative[len(people) - 1] if bus.cumulative else bus.target
+    method = t(f"method.{bus.method}", lang)
+    if bus.method != "exact" and bus.lower_bound is not None:
+        method += " ; " if lang == "fr" else "; "
+        method += t("note.lower_bound", lang, lower=bus.lower_bound)
+    note = t(
+        "note.bus",
+        lang,
+        people=lb.join_names(people, lang),
+        share=lb.percent(reached / total, lang),
+        target=target,
+        method=method,
+    )
+    return KeyValue(label, int(bus.value), "int", light_for("bus_factor", bus.value), note)
+
+
+def _departure_note(dep: Departure, lang: str, basis: str) -> str:
+    return t(
+        "note.departure",
+        lang,
+        people=lb.join_names(list(dep.leave), lang),
+        amount=lb.money(dep.revenue_at_risk, lang, basis),
+        n=len(dep.newly_orphaned),
+    )
+
+
+def key_figures(analysis: Analysis, lang: str) -> KeyValues:
+    """Return the key figures block of the summary, with traffic lights and notes."""
+    p = analysis.portfolio
+    basis = analysis.revenue_basis
+    total = p.total_revenue
+    rows: list[KeyValue] = [
+        KeyValue(tb("kf.total_revenue", lang, basis), total, _money_kind(basis)),
+        KeyValue(t("kf.accounts", lang), p.n_accounts, "int"),
+        KeyValue(t("kf.staff", lang), f"{p.n_staff_active} / {p.n_staff}"),
+        _bus_row(
+            tb("kf.revenue_bus_factor", lang, basis), p.revenue_bus_factor, total, lang, basis
+        ),
+        _bus_row(
+            t("kf.account_bus_factor", lang),
+            p.account_bus_factor,
+            float(p.n_accounts),
+            lang,
+            "count",
+        ),
+        KeyValue(
+            tb("kf.single_holder", lang, basis),
+            p.single_holder_revenue_share,
+            "percent",
+            light_for("single_holder", p.single_holder_revenue_share),
+            t("note.single_holder", lang),
+        ),
+    ]
+    orphaned_share = _share(p.orphaned_revenue, total)
+    largest = ""
+    acc = analysis.accounts
+    orphans = acc[acc["orphaned"]]
+    if len(orphans):
+        largest = str(
+            orphans.sort_values("revenue", ascending=False, kind="mergesort")["account"].iloc[0]
+        )
+    rows.append(
+        KeyValue(
+            t("kf.orphaned_accounts", lang),
+            p.orphaned_accounts,
+            "int",
+            light_for("orphaned_share", orphaned_share),
+            t(
+                "note.orphaned",
+                lang,
+                amount=lb.money(p.orphaned_revenue, lang, basis),
+                share=lb.percent(orphaned_share or 0.0, lang, 1),
+                largest=largest or t("note.none", lang),
+            )
+            if p.orphaned_accounts
+            else "",
+        )
+    )
+    for key, dep, light in (
+        ("kf.top_departure", p.top_departure, "top_departure"),
+        ("kf.top_pair", p.top_pair, "top_pair"),
+    ):
+        if dep is None:
+            rows.append(KeyValue(tb(key, lang, basis), t("note.none", lang)))
+        else:
+            rows.append(
+                KeyValue(
+                    tb(key, lang, basis),
+                    dep.share,
+                    "percent",
+                    light_for(light, dep.share),
+                    _departure_note(dep, lang, basis),
+                )
+            )
+    c = p.client_concentration
+    if basis == "revenue" and c.n_clients > 0:
+        top1_name = str(c.shares.index[0]) if len(c.shares) else ""
+        rows += [
+            KeyValue(
+                t("kf.client_hhi", lang),
+                c.hhi,
+                "ratio",
+                light_for("us_band", c.us_2023_band),
+                t(
+                    "note.hhi",
+                    lang,
+                    us=t(f"band.{c.us_2023_band}", lang),
+                    eu=t(f"band.{c.eu_2004_band}", lang),
+                ),
+            ),
+            KeyValue(
+                t("kf.elephant", lang),
+                c.elephant_factor,
+                "int",
+                light_for("elephant", c.elephant_factor),
+                t("note.elephant", lang, n=c.n_clients),
+            ),
+            KeyValue(
+                t("kf.top1", lang),
+                c.top1_share,
+                "percent",
+                light_for("top1", c.top1_share),
+                top1_name,
+            ),
+            KeyValue(
+                t("kf.top5", lang),
+                c.top5_share,
+                "percent",
+                light_for("top5", c.top5_share),
+                t("note.large_clients", lang, n=len(c.large_clients)),
+            ),
+        ]
+    headers = tuple(t(k, lang) for k in ("kv.figure", "kv.value", "kv.signal", "kv.comment"))
+    return KeyValues(tuple(rows), t("block.key_figures", lang), headers)
+
+
+def _first_by_revenue(names: Iterable[str], revenue: dict[str, float]) -> str:
+    items = list(names)
+    if not items:
+        return ""
+    return sorted(items, key=lambda a: (-(revenue.get(a) or 0.0), a))[0]
+
+
+def next_steps(analysis: Analysis, lang: str) -> list[str]:
+    """Return 3 to 5 plain recommendations derived from the figures, most urgent first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from keyrisk import Dataset, analyse
+    >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Ann"]}))
+    >>> next_steps(analyse(ds), "en")[0].startswith("Name a second holder for the 2 accounts")
+    True
+    """
+    p = analysis.portfolio
+    basis = analysis.revenue_basis
+    total = p.total_revenue
+    acc = analysis.accounts
+    revenue = {
+        str(a): (0.0 if pd.isna(r) else float(r))
+        for a, r in zip(acc["account"], acc["revenue"], strict=True)
+    }
+    staff = analysis.staff
+    bus = p.revenue_bus_factor
+    key_people = list(bus.staff[: bus.value]) if bus.value else []
+    sole = staff[staff["active"] & (staff["n_sole"] > 0)]
+    backups: list[str] = []
+    for rec in sole.head(2).itertuples(index=False):
+        n = int(rec.n_sole)
+        backups.append(
+            tb(
+                "todo.backup1" if n == 1 else "todo.backup",
+                lang,
+                basis,
+                n=n,
+                name=str(rec.staff),
+                amount=lb.money(float(rec.revenue_sole), lang, basis),
+                share=lb.percent(float(rec.revenue_sole) / total if total > 0 else 0.0, lang),
+                first=_first_by_revenue(rec.accounts_sole, revenue),
+            )
+        )
+    out: list[str] = backups[:1]
+    if p.orphaned_accounts:
+        orphans = acc.loc[acc["orphaned"], "account"].astype(str).tolist()
+        out.append(
+            t(
+                "todo.orphaned1" if p.orphaned_accounts == 1 else "todo.orphaned",
+                lang,
+                n=p.orphaned_accounts,
+                amount=lb.money(p.orphaned_revenue, lang, basis),
+                first=_first_by_revenue(orphans, revenue),
+            )
+        )
+    # staff who already touch single-holder accounts without holding them: natural backups.
+    h = analysis.holders
+    single = set(acc.loc[acc["bus_factor"] == 1, "account"].astype(str))
+    helpers = h[(~h["is_holder"]) & h["active"] & (h["weight"] > 0)]
+    helpers = helpers[helpers["account"].astype(str).isin(single)]
+    if len(helpers):
+        counts = helpers.groupby(helpers["staff"].astype(str)).size()
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        out.append(
+            t(
+                "todo.involve1" if len(ranked) == 1 else "todo.involve",
+                lang,
+                people=lb.join_names([name for name, _ in ranked], lang),
+                n=int(helpers["account"].nunique()),
+            )
+        )
+    people = key_people or sole["staff"].astype(str).head(2).tolist()
+    if people:
+        key = "todo.history1" if len(people) == 1 else "todo.history"
+        out.append(t(key, lang, people=lb.join_names(people, lang)))
+    large = p.client_concentration.large_clients
+    if basis == "revenue" and len(large):
+        names = large["account"].astype(str).head(3).tolist()
+        out.append(t("todo.clients", lang, names=", ".join(names)))
+    out += backups[1:]
+    out = out[:4]
+    out.append(t("todo.crm", lang))
+    return out
+
+
+def coverage(analysis: Analysis, lang: str) -> KeyValues:
+    """Return the data coverage block: files, rows, period, analysis date."""
+    report = analysis.dataset.report
+    rows_count = report.rows
+    inter = analysis.dataset.interactions
+    dates = inter["date"].dropna() if "date" in inter.columns else pd.Series(dtype="datetime64[ns]")
+    rows = [
+        KeyValue(t("cov.files", lang), len(report.files), "int"),
+        KeyValue(t("cov.read", lang), rows_count.read, "int"),
+        KeyValue(t("cov.used", lang), rows_count.used, "int"),
+        KeyValue(t("cov.skipped", lang), rows_count.skipped, "int"),
+        KeyValue(t("cov.rejected", lang), rows_count.rejected, "int"),
+        KeyValue(t("cov.interactions", lang), len(inter), "int"),
+        KeyValue(t("cov.problems", lang), len(report.problems), "int"),
+    ]
+    if len(dates):
+        start, end = pd.Timestamp(dates.min()).date(), pd.Timestamp(dates.max()).date()
+        rows.append(
+            KeyValue(
+                t("cov.period", lang),
+                t(
+                    "cov.period_value",
+                    lang,
+                    start=_date_text(start, lang),
+                    end=_date_text(end, lang),
+                ),
+            )
+        )
+    rows.append(
+        KeyValue(t("cov.as_of", lang), analysis.as_of, "date" if analysis.as_of else "text")
+    )
+    rows.append(KeyValue(t("cov.basis", lang), t(f"basis.{analysis.revenue_basis}", lang)))
+    return KeyValues(tuple(rows), t("block.coverage", lang))
+
+
+def _date_text(day: dt.date, lang: str) -> str:
+    return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
+
+
+def metadata(analysis: Analysis, lang: str, meta: ReportMeta) -> KeyValues:
+    """Return the metadata block: version, dates, pseudonymisation, input files and SHA-256."""
+    rows = [
+        KeyValue(t("meta.tool", lang), t("meta.version", lang, version=meta.version)),
+        KeyValue(t("meta.run_date", lang), meta.run_date, "date"),
+        KeyValue(
+            t("meta.as_of", lang),
+            analysis.as_of if analysis.as_of else t("summary.no_as_of", lang),
+            "date" if analysis.as_of else "text",
+        ),
+        KeyValue(t("meta.pseudonymised", lang), _yes(meta.pseudonymised, lang)),
+        KeyValue(t("meta.language", lang), t("meta.language_value", lang)),
+    ]
+    for f in analysis.dataset.report.files:
+        rows.append(
+            KeyValue(
+                t("meta.file", lang),
+                _file_name(f.path),
+                "text",
+                None,
+                t("meta.sha", lang, sha=f.sha256 or t("value.not_available", lang)),
+            )
+        )
+    return KeyValues(tuple(rows), t("block.metadata", lang))
+
+
+def summary_sheet(analysis: Analysis, lang: str, meta: ReportMeta) -> SheetSpec:
+    """Return the Summary sheet: headline, key figures, next steps, parameters, coverage."""
+    p = analysis.portfolio
+    head = lb.headline(
+        p.revenue_bus_factor,
+        p.single_holder_revenue_share,
+        p.total_revenue,
+        analysis.revenue_basis,
+        lang,
+    )
+    as_of = (
+        t("summary.as_of", lang, as_of=_date_text(analysis.as_of, lang))
+        if analysis.as_of
+        else t("summary.no_as_of", lang)
+    )
+    blocks: list[Block] = [
+        Paragraph(t("summary.title", lang), "title", 4),
+        Paragraph(head, "headline", 4),
+        Paragraph(as_of, "note", 4),
+        key_figures(analysis, lang),
+        Paragraph(t("block.next_steps", lang), "heading", 4),
+    ]
+    for i, step in enumerate(next_steps(analysis, lang), start=1):
+        blocks.append(Paragraph(f"{i}. {step}", "text", 4))
+    blocks += [
+        parameters(analysis, lang),
+        coverage(analysis, lang),
+        metadata(analysis, lang, meta),
+        Paragraph(t("block.notice", lang), "heading", 4),
+        Paragraph(t("notice.1", lang), "text", 4),
+        Paragraph(t("notice.2", lang), "text", 4),
+    ]
+    images = [
+        ImageSpec("orphaned", "F2"),
+        ImageSpec("revenue_held", "F27"),
+        ImageSpec("bus_factor", "F52"),
+    ]
+    widths = {1: 50.0, 2: 16.0, 3: 14.0, 4: 70.0}
+    return SheetSpec("summary", t("sheet.summary", lang), blocks, images, widths, "C00000")
