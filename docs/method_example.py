@@ -149,7 +149,9 @@ def check_example() -> None:
     assert _close(p.top_pair.revenue_at_risk, 83000.0) and _close(p.top_pair.share, 0.83)
     assert p.top_pair.newly_orphaned == ("Durand", "Martin", "Vidal")
     assert _close(p.single_holder_revenue_share, 0.61)
-    assert p.headline == "53% of revenue depends on Alice", p.headline
+    assert p.headline == (
+        "53.0% of revenue depends on Alice, including 17.0% already orphaned"
+    ), p.headline
 
     # What-if: Bruno leaves.
     bruno = analysis.whatif(["bruno"])

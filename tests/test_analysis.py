@@ -77,7 +77,7 @@ def test_portfolio(analysis: Analysis) -> None:
     assert p.top_pair.revenue_at_risk == 900.0
     assert p.client_concentration.hhi == pytest.approx(0.42)
     assert p.client_concentration.elephant_factor == 1
-    assert p.headline == "70% of revenue depends on Ann"
+    assert p.headline == "70.0% of revenue depends on Ann, including 10.0% already orphaned"
 
 
 def test_whatif_matches_hand_values(analysis: Analysis) -> None:
@@ -126,7 +126,7 @@ def test_summary_is_json(analysis: Analysis) -> None:
     assert [c["account"] for c in cc["large_clients"]] == ["Alpha", "Beta", "Delta", "Gamma"]
     assert back["rows"] == {"read": 0, "used": 0, "skipped": 0, "rejected": 0}
     assert back["settings"]["holder_ratio"] == 0.5
-    assert back["headline"] == "70% of revenue depends on Ann"
+    assert back["headline"] == "70.0% of revenue depends on Ann, including 10.0% already orphaned"
     for key in (
         "n_staff",
         "n_staff_active",
@@ -151,7 +151,7 @@ def test_summary_without_dates_or_revenue() -> None:
     assert s["orphaned_accounts"] == 1
     # D already orphaned (1 of 4); target 2: Ann (A, B) reaches 3
     assert s["revenue_bus_factor"]["value"] == 1
-    assert s["headline"] == "75% of accounts depend on Ann"
+    assert s["headline"] == "75.0% of accounts depend on Ann, including 25.0% already orphaned"
 
 
 def test_params_override_and_unknown_param() -> None:

@@ -479,8 +479,8 @@ def test_demo(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert code == 0, err
     assert err == ""
     headline = stdout.splitlines()[0]  # in the report's language (French by default)
-    assert headline.startswith("54")
-    assert headline.endswith("Marie Dupont et Jean Lefèvre")
+    assert headline.startswith("53,8")  # 52,7 % for the pair, and 1,1 % already orphaned
+    assert headline.endswith("Marie Dupont et Jean Lefèvre, dont 1,1\u00a0% déjà orphelin")
     names = {p.name for p in out.iterdir()}
     assert {"accounts.csv", "staff.csv", "summary.json"} <= names
     assert len(read_csv(out / "accounts.csv")) == 400

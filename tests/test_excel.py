@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zipfile
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from keyrisk.errors import UsageError
 from keyrisk.report import labels as lb
 from keyrisk.report.charts import CHARTS
 from keyrisk.report.excel import number_format, save_workbook
+from keyrisk.report.files import write_tables
 from keyrisk.report.labels import NBSP, t
 from keyrisk.report.layout import ReportMeta, build_sheets, light_for, next_steps
 from keyrisk.report.writer import WORKBOOK_NAME, write_report
@@ -63,8 +65,11 @@ def test_headline_switches_language(analysis: Analysis, tmp_path: Path) -> None:
     fr = workbook(analysis, "fr", tmp_path / "fr.xlsx")["Synthèse"]
     en = workbook(analysis, "en", tmp_path / "en.xlsx")["Summary"]
     assert fr["A1"].value == "Dépendance de la relation client aux personnes clés"
-    assert fr["A2"].value == f"70{NBSP}% du chiffre d'affaires dépend d'Ann"
-    assert en["A2"].value == "70% of revenue depends on Ann" == analysis.portfolio.headline
+    assert fr["A2"].value == (
+        f"70,0{NBSP}% du chiffre d'affaires dépend d'Ann, dont 10,0{NBSP}% déjà orphelin"
+    )
+    assert en["A2"].value == analysis.portfolio.headline
+    assert en["A2"].value == "70.0% of revenue depends on Ann, including 10.0% already orphaned"
     assert fr["A3"].value == "Situation au 10/01/2026"
     assert en["A3"].value == "Situation as of 2026-01-10"
 
@@ -126,8 +131,8 @@ def test_summary_key_figures_lights_and_metadata(analysis: Analysis, tmp_path: P
     rows = {r[0]: r[1:] for r in ws.iter_rows(values_only=True) if r[0]}
     bus = rows["Revenue bus factor"]
     assert bus[0] == 1 and bus[1] == "Critical"
-    assert bus[2] == "Ann: 70% orphaned once they leave (target 50%); method exact"
-    assert rows["Revenue share resting on a single person"][:2] == (0.8, "Critical")
+    assert bus[2] == "Ann: 70.0% orphaned once they leave (target 50%); method exact"
+    assert rows["Revenue share resting on a single person, or none"][:2] == (0.8, "Critical")
     assert rows["Orphaned accounts (no active holder left)"][0] == 1
     assert rows["Tool"][0] == "keyrisk 9.9.9"
     assert rows["Report produced on"][0] == dt.datetime(2026, 2, 3)
@@ -175,14 +180,32 @@ def test_labels_and_formats() -> None:
     assert light_for("top_departure", 0.2) == "orange"
 
 
+def test_caveats_travel_with_the_headline(analysis: Analysis, tmp_path: Path) -> None:
+    # Acme's 600 of 1000 is one value of the accounts table
+    fr = workbook(analysis, "fr", tmp_path / "fr.xlsx")["Synthèse"]
+    assert str(fr["A4"].value).startswith(
+        f"Attention : Un seul montant porte 60,0{NBSP}% du chiffre d'affaires : 600 pour Acme"
+    )
+    en = workbook(analysis, "en", tmp_path / "en.xlsx")["Summary"]
+    assert str(en["A4"].value).startswith("Caution: A single figure carries 60.0% of revenue")
+    write_tables(analysis, tmp_path / "tables", "fr")
+    data = json.loads((tmp_path / "tables" / "summary.json").read_text(encoding="utf-8"))
+    assert [w["code"] for w in data["warnings"]] == ["revenue-one-figure"]
+    assert data["warnings"][0]["message"].startswith("Un seul montant porte 60,0")
+
+
 def test_next_steps_are_derived_from_the_figures(analysis: Analysis) -> None:
     steps = next_steps(analysis, "en")
     assert 3 <= len(steps) <= 5
     assert steps[0] == (
-        "Name a second holder for the account Ann holds alone: Acme (600, 60% of revenue)."
+        "Name a second holder for the account Ann holds alone: Acme (600, 60% of revenue). "
+        "Candidates from the data: Bob, already in contact with this account."
     )
     assert steps[1] == "Reassign the orphaned account Gamma (100) now."
-    assert steps[2].startswith("Involve Bob, who already works on 1 single-holder account(s)")
+    assert steps[2] == (
+        "Involve Bob, who already works on one single-holder account as a non-holder, as a "
+        "second contact."
+    )
     assert steps[-1].startswith("Measure again in 3 months")
 
 
@@ -222,10 +245,13 @@ def test_full_report_on_the_bundled_sample(
     assert wb["Comptes"].max_row - 1 == len(a.accounts) == 400
     assert wb["Équipe"].max_row - 1 == len(a.staff)
     summary = wb["Synthèse"]
-    assert (
-        summary["A2"].value
-        == f"54{NBSP}% du chiffre d'affaires dépend de Marie Dupont et Jean Lefèvre"
+    assert summary["A2"].value == (
+        f"53,8{NBSP}% du chiffre d'affaires dépend de Marie Dupont et Jean Lefèvre, "
+        f"dont 1,1{NBSP}% déjà orphelin"
     )
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert data["headline"] == summary["A2"].value  # in the report's language
+    assert data["warnings"] == []
     text = " ".join(str(c.value) for row in summary.iter_rows() for c in row if c.value)
     for f in a.dataset.report.files:
         assert f.sha256 and f.sha256 in text

@@ -303,3 +303,49 @@ def test_en_shared_accounts(en: tuple[Dataset, Analysis]) -> None:
     assert len(tom & priya) == 45
     stages = Counter(p.code for p in analysis.dataset.report.problems)
     assert stages["missing-account"] == 0
+
+
+# --- the headline, its caveats and the actions ---------------------------------------------------
+
+
+def test_fr_headline_reconciles_with_the_top_pair(fr: tuple[Dataset, Analysis]) -> None:
+    _, a = fr
+    p = a.portfolio
+    assert p.top_pair is not None and round(100 * p.top_pair.share, 1) == 52.7
+    assert keyrisk.headline(a, "fr").replace("\u00a0", " ") == (
+        "53,8 % du chiffre d'affaires dépend de Marie Dupont et Jean Lefèvre, dont 1,1 % déjà "
+        "orphelin"
+    )
+    # 53.8 - 1.1 = 52.7: the pair's own figure
+    share, already = p.headline_facts.shown_shares(1)
+    assert round(100 * share, 1) - round(100 * already, 1) == pytest.approx(52.7)
+
+
+def test_fr_deserves_no_caveat(fr: tuple[Dataset, Analysis]) -> None:
+    _, a = fr
+    assert a.caveats == []
+
+
+def test_fr_next_steps_count_what_the_people_named_touch(fr: tuple[Dataset, Analysis]) -> None:
+    import re
+
+    from keyrisk.report.layout import next_steps
+
+    ds, a = fr
+    steps = next_steps(a, "fr")
+    (involve,) = [s for s in steps if s.startswith("Associer ")]
+    named_part = involve.split(", qui travaill")[0]
+    staff = a.staff["staff"].astype(str)
+    named = [s for s in staff if s in named_part]
+    match = re.search(r"sur (\d+) compte(?:s|\(s\)) à détenteur unique", involve)
+    assert match is not None
+    acc = a.accounts
+    single = set(acc.loc[acc["bus_factor"] == 1, "account"])
+    h = a.holders
+    touched = h[(~h["is_holder"]) & h["active"] & (h["weight"] > 0) & h["staff"].isin(named)]
+    assert int(match.group(1)) == len(set(touched["account"]) & single)
+    # never the director nor the accountants, never a fixed list of trades
+    roles = dict(zip(ds.staff["staff"], ds.staff["role"], strict=True))
+    assert not any("Directeur" in str(roles.get(n)) for n in named)
+    assert "SAV, technique, administration des ventes" not in " ".join(steps)
+    assert "Philippe Martin" not in " ".join(steps)

@@ -15,7 +15,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -28,7 +28,10 @@ from keyrisk.graph import build_graph
 from keyrisk.model import Dataset
 from keyrisk.settings import Settings
 
-__all__ = ["Analysis", "Portfolio", "analyse"]
+if TYPE_CHECKING:
+    from keyrisk.caveats import Caveat
+
+__all__ = ["Analysis", "Headline", "Portfolio", "analyse", "headline", "headline_facts"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class Portfolio:
         Client revenue concentration.
     headline : str
         One English sentence summing up the dependency.
+    headline_facts : Headline
+        The facts the headline is rendered from, in any language.
     """
 
     total_revenue: float
@@ -76,6 +81,7 @@ class Portfolio:
     orphaned_revenue: float
     client_concentration: pf.Concentration
     headline: str
+    headline_facts: Headline
 
 
 def _names(names: Iterable[str]) -> str:
@@ -85,19 +91,94 @@ def _names(names: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _percent(share: float) -> str:
-    return f"{100.0 * share:.0f}%"
+def _percent(share: float, decimals: int = 0) -> str:
+    return f"{100.0 * share:.{decimals}f}%"
 
 
-def headline(bus: pf.BusFactor, single_holder_share: float, total: float, basis: str) -> str:
-    """Return the one-sentence headline of an analysis.
+#: Headline kinds: nothing to analyse, already orphaned beyond the coverage, 1 to 3 people,
+#: otherwise the share resting on one person (and on nobody).
+HEADLINE_KINDS = ("empty", "already", "depends", "single")
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The facts of the one-sentence headline, rendered in each language from these fields.
+
+    Attributes
+    ----------
+    kind : {"empty", "already", "depends", "single"}
+        "empty": no revenue (or no account) to analyse. "already": the accounts already
+        orphaned reach the coverage target (bus factor 0). "depends": 1 to 3 people whose
+        departure orphans the target. "single": any other case.
+    basis : {"revenue", "count"}
+        What the shares count.
+    share : float
+        The main figure: the share orphaned once ``people`` leave, already-orphaned accounts
+        included ("depends"); the share already orphaned ("already"); the share of accounts
+        with exactly one active holder ("single"); 0 ("empty").
+    people : tuple of str
+        The people of a "depends" headline, in the order they leave.
+    already_orphaned_share : float
+        Share of the accounts that have no active holder already.
+    one_holder_share, no_holder_share : float
+        Shares of the accounts with exactly one active holder, and with none.
+    method : str
+        How the revenue bus factor was obtained ("exact", "greedy upper bound", "trivial").
+
+    Examples
+    --------
+    >>> h = Headline("depends", "revenue", 0.538, ("Ann",), 0.011, 0.7, 0.011, "exact")
+    >>> h.newly_share, h.shown_shares()
+    (0.527, (0.538, 0.011))
+    """
+
+    kind: str
+    basis: str
+    share: float
+    people: tuple[str, ...]
+    already_orphaned_share: float
+    one_holder_share: float
+    no_holder_share: float
+    method: str
+
+    @property
+    def newly_share(self) -> float:
+        """Share newly orphaned by the departure of ``people`` (their top-departure figure)."""
+        return round(max(self.share - self.already_orphaned_share, 0.0), 12)
+
+    @property
+    def mentions_orphaned(self) -> bool:
+        """True when a "depends" headline states the already-orphaned part (0.1 % or more)."""
+        return self.kind == "depends" and round(100.0 * self.already_orphaned_share, 1) > 0
+
+    def shown_shares(self, decimals: int = 1) -> tuple[float, float]:
+        """Return (share, already-orphaned share) rounded so that they reconcile.
+
+        The share shown is the rounded newly orphaned share plus the rounded already-orphaned
+        share, so "53.8% ..., including 1.1% already orphaned" leaves exactly the 52.7% of the
+        same people's departure.
+        """
+        already = round(self.already_orphaned_share, decimals + 2)
+        newly = round(self.newly_share, decimals + 2)
+        return round(newly + already, decimals + 2), already
+
+
+def headline_facts(
+    bus: pf.BusFactor,
+    one_holder_share: float,
+    no_holder_share: float,
+    total: float,
+    basis: str,
+) -> Headline:
+    """Return the facts of the headline: the one rule behind it, in every language.
 
     Parameters
     ----------
     bus : keyrisk.portfolio.BusFactor
         The revenue bus factor.
-    single_holder_share : float
-        Share of revenue in accounts with a bus factor of at most 1.
+    one_holder_share, no_holder_share : float
+        Shares of revenue (of accounts in count basis) in accounts with exactly one active
+        holder, and with none.
     total : float
         Total revenue (number of accounts in count basis).
     basis : {"revenue", "count"}
@@ -105,33 +186,118 @@ def headline(bus: pf.BusFactor, single_holder_share: float, total: float, basis:
 
     Returns
     -------
-    str
-        When the revenue bus factor is 1 to 3: "62% of revenue depends on A and B", the share
-        being the revenue orphaned once they leave (accounts already orphaned included).
-        When it is 0: the share of revenue already orphaned. Otherwise: "41% of revenue rests
-        on a single person per account". In count basis "revenue" reads "accounts". With
-        nothing to analyse (total 0): "No revenue to analyse".
+    Headline
+        "empty" when the total is 0; "already" when the bus factor is 0; "depends" when it is 1
+        to 3; "single" otherwise.
+
+    Notes
+    -----
+    depends: share = cumulative_k / total with k = bus factor (already-orphaned revenue
+    included); already: share = already_orphaned / total; single: share = one_holder_share.
+    A headline never overstates: the share resting on one person counts the accounts with
+    exactly one active holder, those with none are stated apart.
 
     Examples
     --------
     >>> from keyrisk.portfolio import BusFactor
     >>> b = BusFactor(1, ("Marie Dupont",), "exact", 1, (62.0,), 50.0, 0.0)
-    >>> headline(b, 0.7, 100.0, "revenue")
-    '62% of revenue depends on Marie Dupont'
+    >>> headline_facts(b, 0.7, 0.0, 100.0, "revenue").kind
+    'depends'
     """
-    what = "revenue" if basis == "revenue" else "accounts"
+    already = float(bus.already_orphaned / total) if total > 0 else 0.0
+
+    def facts(kind: str, share: float, people: tuple[str, ...] = ()) -> Headline:
+        return Headline(
+            kind,
+            basis,
+            float(share),
+            people,
+            already,
+            float(one_holder_share),
+            float(no_holder_share),
+            bus.method,
+        )
+
     if total <= 0:
-        return f"No {what} to analyse"
-    verb = "depends" if basis == "revenue" else "depend"
-    if total > 0 and bus.value is not None and 1 <= bus.value <= 3 and bus.staff:
-        people = bus.staff[: bus.value]
+        return facts("empty", 0.0)
+    if bus.value == 0:
+        return facts("already", already)
+    if bus.value is not None and 1 <= bus.value <= 3 and bus.staff:
+        people = tuple(bus.staff[: bus.value])
         reached = bus.cumulative[len(people) - 1] if bus.cumulative else bus.target
-        return f"{_percent(reached / total)} of {what} {verb} on {_names(people)}"
-    if total > 0 and bus.value == 0:
-        verb = "is" if basis == "revenue" else "are"
-        return f"{_percent(bus.already_orphaned / total)} of {what} {verb} already orphaned"
-    verb = "rests" if basis == "revenue" else "rest"
-    return f"{_percent(single_holder_share)} of {what} {verb} on a single person per account"
+        return facts("depends", reached / total, people)
+    return facts("single", one_holder_share)
+
+
+def headline(facts: Headline) -> str:
+    """Return the headline in English.
+
+    Parameters
+    ----------
+    facts : Headline
+        From :func:`headline_facts`.
+
+    Returns
+    -------
+    str
+        "depends": "62% of revenue depends on A and B", followed by ", including 1.1% already
+        orphaned" when some accounts are (both shares then with one decimal, so that they
+        reconcile with the people's departure figure). "already": "55% of revenue is already
+        orphaned". "single": "41% of revenue rests on a single person per account", followed
+        by " and 18% has no active holder" when some accounts have none ("82% of accounts rest
+        on a single person..." in count basis). With nothing to analyse: "No revenue to
+        analyse".
+
+    Examples
+    --------
+    >>> from keyrisk.portfolio import BusFactor
+    >>> b = BusFactor(1, ("Marie Dupont",), "exact", 1, (62.0,), 50.0, 0.0)
+    >>> headline(headline_facts(b, 0.7, 0.0, 100.0, "revenue"))
+    '62% of revenue depends on Marie Dupont'
+    >>> b = BusFactor(2, ("A", "B"), "exact", 2, (40.0, 53.8), 50.0, 1.1)
+    >>> headline(headline_facts(b, 0.7, 0.011, 100.0, "revenue"))
+    '53.8% of revenue depends on A and B, including 1.1% already orphaned'
+    >>> b = BusFactor(5, ("A", "B", "C", "D", "E"), "exact", 5, (), 61.0, 22.0)
+    >>> headline(headline_facts(b, 100 / 122, 22 / 122, 122.0, "count"))
+    '82% of accounts rest on a single person and 18% have no active holder'
+    """
+    count = facts.basis != "revenue"
+    what = "accounts" if count else "revenue"
+    if facts.kind == "empty":
+        return f"No {what} to analyse"
+    if facts.kind == "already":
+        return f"{_percent(facts.share)} of {what} {'are' if count else 'is'} already orphaned"
+    if facts.kind == "depends":
+        verb = "depend" if count else "depends"
+        names = _names(facts.people)
+        if facts.mentions_orphaned:
+            share, already = facts.shown_shares(1)
+            return (
+                f"{_percent(share, 1)} of {what} {verb} on {names}, "
+                f"including {_percent(already, 1)} already orphaned"
+            )
+        return f"{_percent(facts.share)} of {what} {verb} on {names}"
+    one, none = facts.one_holder_share, facts.no_holder_share
+    rests = "rest" if count else "rests"
+    has = "have" if count else "has"
+    if one <= 0 and none <= 0:
+        return f"No {'account rests' if count else 'revenue rests'} on a single person"
+    if one <= 0:
+        return f"{_percent(none)} of {what} {has} no active holder"
+    text = f"{_percent(one)} of {what} {rests} on a single person"
+    if not count:
+        text += " per account"
+    if none > 0:
+        text += f" and {_percent(none)} {has} no active holder"
+    return text
+
+
+def _share_where(revenue: pd.Series, mask: pd.Series, total: float) -> float:
+    """Share of ``total`` in the accounts where ``mask`` holds (revenue below 0 counts 0)."""
+    if total <= 0:
+        return 0.0
+    values = revenue.clip(lower=0.0).fillna(0.0).to_numpy(dtype="float64")
+    return float(values[mask.to_numpy(dtype=bool)].sum()) / total
 
 
 def _json(value: Any) -> Any:
@@ -160,6 +326,19 @@ def _bus_dict(bus: pf.BusFactor) -> dict[str, Any]:
         "target": bus.target,
         "cumulative": list(bus.cumulative),
         "already_orphaned": bus.already_orphaned,
+    }
+
+
+def _headline_dict(h: Headline) -> dict[str, Any]:
+    return {
+        "kind": h.kind,
+        "basis": h.basis,
+        "share": h.share,
+        "people": list(h.people),
+        "already_orphaned_share": h.already_orphaned_share,
+        "one_holder_share": h.one_holder_share,
+        "no_holder_share": h.no_holder_share,
+        "method": h.method,
     }
 
 
@@ -343,6 +522,13 @@ class Analysis:
             pair = pf.departure(holders, revenue, list(pair.leave), pipeline=self._pipeline)
         bus = pd.Series(self._accounts["bus_factor"].to_numpy(), index=revenue.index)
         single = float(pf.single_holder_share(bus, revenue))
+        facts = headline_facts(
+            rev_bus,
+            _share_where(revenue, bus.eq(1), total),
+            _share_where(revenue, bus.eq(0), total),
+            total,
+            self.revenue_basis,
+        )
         status = self._status
         return Portfolio(
             total_revenue=total,
@@ -358,7 +544,8 @@ class Analysis:
             orphaned_accounts=int(orphaned.sum()),
             orphaned_revenue=float(revenue[orphaned].sum()),
             client_concentration=pf.client_concentration(revenue),
-            headline=headline(rev_bus, single, total, self.revenue_basis),
+            headline=headline(facts),
+            headline_facts=facts,
         )
 
     # --- scenarios ----------------------------------------------------------------------
@@ -409,9 +596,31 @@ class Analysis:
         names = self._resolve([leave] if isinstance(leave, str) else leave)
         return pf.departure(self._active_holders, self._revenue, names, pipeline=self._pipeline)
 
+    @cached_property
+    def caveats(self) -> list[Caveat]:
+        """The data-coverage caveats (:class:`keyrisk.caveats.Caveat`) the data deserves."""
+        from keyrisk.caveats import find_caveats
+
+        return find_caveats(self)
+
     # --- output -------------------------------------------------------------------------
-    def summary(self) -> dict[str, Any]:
-        """Return the content of summary.json (plain JSON data: no NaN, no numpy types)."""
+    def summary(self, lang: str = "en") -> dict[str, Any]:
+        """Return the content of summary.json (plain JSON data: no NaN, no numpy types).
+
+        Parameters
+        ----------
+        lang : {"en", "fr"}, default "en"
+            Language of the ``warnings`` messages (the headline stays in English here; the
+            report writes it in its own language).
+
+        Returns
+        -------
+        dict
+            Every portfolio figure, the headline and its facts, and ``warnings``: a list of
+            ``{"code", "message"}`` (see :mod:`keyrisk.caveats`).
+        """
+        from keyrisk.caveats import as_dicts
+
         p = self.portfolio
         c = p.client_concentration
         large = c.large_clients
@@ -454,6 +663,8 @@ class Analysis:
             "rows": self._dataset.report.rows.as_dict(),
             "settings": self._settings.as_dict(),
             "headline": p.headline,
+            "headline_facts": _headline_dict(p.headline_facts),
+            "warnings": as_dicts(self.caveats, lang),
         }
         result: dict[str, Any] = _json(out)
         return result

@@ -284,6 +284,11 @@ def _run_report(
     )
     progress.done()
     click.echo(keyrisk.headline(analysis, lang))
+    from keyrisk.caveats import message
+    from keyrisk.report.labels import t
+
+    for caveat in analysis.caveats:
+        click.echo(t("summary.caveat", lang, message=message(caveat, lang)))
     click.echo(f"Report written to {target} ({len(written)} files).")
     return EXIT_OK
 

@@ -390,7 +390,7 @@ def _orphan_title(analysis: Analysis, lang: str) -> str:
     basis = analysis.revenue_basis
     total = p.total_revenue
     if total <= 0:
-        return lb.headline(bus, p.single_holder_revenue_share, total, basis, lang)
+        return lb.headline(p.headline_facts, lang)
     if bus.value == 0:
         return tb(
             "chart.orphan.title0", lang, basis, share=lb.percent(bus.already_orphaned / total, lang)

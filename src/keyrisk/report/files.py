@@ -108,19 +108,24 @@ def _csv(frame: pd.DataFrame, path: Path) -> None:
         safe.to_csv(handle, index=False, date_format="%Y-%m-%d", lineterminator="\n")
 
 
-def write_tables(analysis: Analysis, out: str | os.PathLike[str]) -> list[Path]:
+def write_tables(analysis: Analysis, out: str | os.PathLike[str], lang: str = "en") -> list[Path]:
     """Write accounts.csv, staff.csv and summary.json into ``out``; return their paths.
 
     Text cells go through :func:`keyrisk.report.safety.safe_text` (no formula injection);
-    holders are joined by ``"; "``.
+    holders are joined by ``"; "``. The headline and the ``warnings`` of summary.json are in
+    ``lang``.
     """
+    from keyrisk.report.labels import headline
+
     out = Path(out)
     accounts = analysis.accounts
     staff = analysis.staff
     paths = [out / "accounts.csv", out / "staff.csv", out / "summary.json"]
     _csv(accounts[[c for c in ACCOUNT_CSV_COLUMNS if c in accounts.columns]], paths[0])
     _csv(staff[[c for c in STAFF_CSV_COLUMNS if c in staff.columns]], paths[1])
+    summary = analysis.summary(lang)
+    summary["headline"] = headline(analysis.portfolio.headline_facts, lang)
     with atomic_write(paths[2]) as handle:
-        json.dump(analysis.summary(), handle, ensure_ascii=False, indent=2, allow_nan=False)
+        json.dump(summary, handle, ensure_ascii=False, indent=2, allow_nan=False)
         handle.write("\n")
     return paths

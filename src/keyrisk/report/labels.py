@@ -3,7 +3,7 @@
 :func:`t` returns a label by key; :func:`percent`, :func:`number` and :func:`money` format
 numbers the way each language writes them (French: decimal comma, a no-break space as thousands
 separator and before ``%`` and ``€``); :func:`headline` builds the one-sentence headline in
-either language with the rule of :func:`keyrisk.analysis.headline`.
+either language from the facts of :func:`keyrisk.analysis.headline_facts`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from keyrisk.errors import UsageError
 
 if TYPE_CHECKING:
-    from keyrisk.portfolio import BusFactor
+    from keyrisk.analysis import Headline
 
 __all__ = [
     "LABELS",
@@ -48,6 +48,7 @@ _FR: dict[str, str] = {
     "summary.title": "Dépendance de la relation client aux personnes clés",
     "summary.as_of": "Situation au {as_of}",
     "summary.no_as_of": "Données sans date",
+    "summary.caveat": "Attention : {message}",
     "block.key_figures": "Chiffres clés",
     "block.next_steps": "Que faire maintenant",
     "block.parameters": "Paramètres utilisés",
@@ -66,8 +67,8 @@ _FR: dict[str, str] = {
     "kf.revenue_bus_factor": "Facteur d'autobus (chiffre d'affaires)",
     "kf.revenue_bus_factor.count": "Facteur d'autobus (portefeuille)",
     "kf.account_bus_factor": "Facteur d'autobus (nombre de comptes)",
-    "kf.single_holder": "Part du CA portée par une seule personne",
-    "kf.single_holder.count": "Part des comptes portés par une seule personne",
+    "kf.single_holder": "Part du CA portée par une seule personne, ou aucune",
+    "kf.single_holder.count": "Part des comptes portés par une seule personne, ou aucune",
     "kf.orphaned_accounts": "Comptes orphelins (plus aucun détenteur actif)",
     "kf.orphaned_revenue": "CA des comptes orphelins",
     "kf.orphaned_revenue.count": "Part des comptes orphelins",
@@ -152,6 +153,23 @@ _FR: dict[str, str] = {
         "Réattribuer sans attendre les {n} comptes orphelins ({amount}), à commencer par {first}."
     ),
     "todo.orphaned1": "Réattribuer sans attendre le compte orphelin {first} ({amount}).",
+    "todo.orphaned.count": (
+        "Réattribuer sans attendre les {n} comptes orphelins, à commencer par {first}."
+    ),
+    "todo.orphaned1.count": "Réattribuer sans attendre le compte orphelin {first}.",
+    "todo.orphaned_norev": (
+        "Donner un détenteur aux {n} comptes orphelins, sans chiffre d'affaires enregistré sur "
+        "la période, à commencer par {first}."
+    ),
+    "todo.orphaned_norev1": (
+        "Donner un détenteur au compte orphelin {first}, sans chiffre d'affaires enregistré sur "
+        "la période."
+    ),
+    "todo.candidates": " Candidats d'après les données : {people}.",
+    "todo.candidate.contact": "{name}{role}, déjà en contact avec {k} de ces comptes",
+    "todo.candidate.contact1": "{name}{role}, déjà en contact avec ce compte",
+    "todo.candidate.department": "{name}{role}, du même service ({department})",
+    "todo.candidate.role": "{name}{role}, même métier",
     "todo.history": (
         "Faire écrire par {people} l'historique de leurs comptes clés (enjeux, interlocuteurs, "
         "engagements pris) dans le CRM, là où les autres peuvent le lire."
@@ -161,17 +179,20 @@ _FR: dict[str, str] = {
         "engagements pris) dans le CRM, là où les autres peuvent le lire."
     ),
     "todo.involve": (
-        "Associer {people}, qui travaillent déjà sur {n} compte(s) à détenteur unique, comme "
-        "seconds interlocuteurs (SAV, technique, administration des ventes)."
+        "Associer {people}, qui travaillent déjà sur {accounts} sans en être détenteurs, comme "
+        "seconds interlocuteurs de ces comptes."
     ),
     "todo.involve1": (
-        "Associer {people}, qui travaille déjà sur {n} compte(s) à détenteur unique, comme "
-        "second interlocuteur (SAV, technique, administration des ventes)."
+        "Associer {people}, qui travaille déjà sur {accounts} sans en être détenteur, comme "
+        "second interlocuteur."
     ),
+    "todo.involve.accounts": "{n} comptes à détenteur unique",
+    "todo.involve.accounts1": "un compte à détenteur unique",
     "todo.clients": (
         "Suivre de près les clients à 10 % ou plus du CA ({names}) : deux interlocuteurs "
         "connus du client au minimum."
     ),
+    "todo.more": "{names} et {k} autres",
     "todo.crm": (
         "Refaire cette mesure dans 3 mois et vérifier qui enregistre son activité dans le CRM "
         "(à 1, 3 et 6 mois)."
@@ -473,6 +494,7 @@ _EN: dict[str, str] = {
     "summary.title": "Key-person dependency of client relationships",
     "summary.as_of": "Situation as of {as_of}",
     "summary.no_as_of": "Undated data",
+    "summary.caveat": "Caution: {message}",
     "block.key_figures": "Key figures",
     "block.next_steps": "What to do next",
     "block.parameters": "Parameters used",
@@ -490,8 +512,8 @@ _EN: dict[str, str] = {
     "kf.revenue_bus_factor": "Revenue bus factor",
     "kf.revenue_bus_factor.count": "Portfolio bus factor",
     "kf.account_bus_factor": "Account bus factor",
-    "kf.single_holder": "Revenue share resting on a single person",
-    "kf.single_holder.count": "Share of accounts resting on a single person",
+    "kf.single_holder": "Revenue share resting on a single person, or none",
+    "kf.single_holder.count": "Share of accounts resting on a single person, or none",
     "kf.orphaned_accounts": "Orphaned accounts (no active holder left)",
     "kf.orphaned_revenue": "Revenue of orphaned accounts",
     "kf.orphaned_revenue.count": "Share of orphaned accounts",
@@ -569,6 +591,20 @@ _EN: dict[str, str] = {
     "todo.backup1.count": "Name a second holder for the account {name} holds alone: {first}.",
     "todo.orphaned": "Reassign the {n} orphaned accounts ({amount}) now, starting with {first}.",
     "todo.orphaned1": "Reassign the orphaned account {first} ({amount}) now.",
+    "todo.orphaned.count": "Reassign the {n} orphaned accounts now, starting with {first}.",
+    "todo.orphaned1.count": "Reassign the orphaned account {first} now.",
+    "todo.orphaned_norev": (
+        "Give a holder to the {n} orphaned accounts, with no revenue recorded in the period, "
+        "starting with {first}."
+    ),
+    "todo.orphaned_norev1": (
+        "Give a holder to the orphaned account {first}, with no revenue recorded in the period."
+    ),
+    "todo.candidates": " Candidates from the data: {people}.",
+    "todo.candidate.contact": "{name}{role}, already in contact with {k} of these accounts",
+    "todo.candidate.contact1": "{name}{role}, already in contact with this account",
+    "todo.candidate.department": "{name}{role}, same department ({department})",
+    "todo.candidate.role": "{name}{role}, same trade",
     "todo.history": (
         "Have {people} write down the history of their key accounts (stakes, contacts, "
         "commitments made) in the CRM, where others can read it."
@@ -578,17 +614,19 @@ _EN: dict[str, str] = {
         "commitments made) in the CRM, where others can read it."
     ),
     "todo.involve": (
-        "Involve {people}, who already work on {n} single-holder account(s), as second "
-        "contacts (after-sales, technicians, sales administration)."
+        "Involve {people}, who already work on {accounts} as non-holders, as second contacts "
+        "of those accounts."
     ),
     "todo.involve1": (
-        "Involve {people}, who already works on {n} single-holder account(s), as a second "
-        "contact (after-sales, technicians, sales administration)."
+        "Involve {people}, who already works on {accounts} as a non-holder, as a second contact."
     ),
+    "todo.involve.accounts": "{n} single-holder accounts",
+    "todo.involve.accounts1": "one single-holder account",
     "todo.clients": (
         "Watch the clients at 10% of revenue or more ({names}) closely: at least two "
         "contacts known to the client."
     ),
+    "todo.more": "{names} and {k} more",
     "todo.crm": (
         "Measure again in 3 months and check who logs activity in the CRM (after 1, 3 and 6 "
         "months)."
@@ -1018,21 +1056,14 @@ def _de(names: str) -> str:
     return f"d'{names}" if first in _VOWELS else f"de {names}"
 
 
-def headline(
-    bus: BusFactor, single_holder_share: float, total: float, basis: str, lang: str
-) -> str:
-    """Return the one-sentence headline in ``lang`` (rule of :func:`keyrisk.analysis.headline`).
+def headline(facts: Headline, lang: str) -> str:
+    """Return the one-sentence headline in ``lang``, rendered from its facts.
 
     Parameters
     ----------
-    bus : keyrisk.portfolio.BusFactor
-        The revenue bus factor.
-    single_holder_share : float
-        Share of revenue in accounts with a bus factor of at most 1.
-    total : float
-        Total revenue (number of accounts in count basis).
-    basis : {"revenue", "count"}
-        What the figures count.
+    facts : keyrisk.analysis.Headline
+        The facts (:attr:`keyrisk.analysis.Portfolio.headline_facts`): the rule lives in
+        :func:`keyrisk.analysis.headline_facts` only.
     lang : {"fr", "en"}
         The language.
 
@@ -1043,35 +1074,58 @@ def headline(
 
     Examples
     --------
+    >>> from keyrisk.analysis import headline_facts
     >>> from keyrisk.portfolio import BusFactor
     >>> b = BusFactor(2, ("Marie Dupont", "Jean Martin"), "exact", 2, (40.0, 62.0), 50.0, 0.0)
-    >>> headline(b, 0.7, 100.0, "revenue", "fr").replace(NBSP, " ")
+    >>> h = headline_facts(b, 0.7, 0.0, 100.0, "revenue")
+    >>> headline(h, "fr").replace(NBSP, " ")
     "62 % du chiffre d'affaires dépend de Marie Dupont et Jean Martin"
-    >>> headline(b, 0.7, 100.0, "revenue", "en")
+    >>> headline(h, "en")
     '62% of revenue depends on Marie Dupont and Jean Martin'
+    >>> b = BusFactor(5, ("A", "B", "C", "D", "E"), "exact", 5, (), 61.0, 22.0)
+    >>> headline(headline_facts(b, 100 / 122, 22 / 122, 122.0, "count"), "fr").replace(NBSP, " ")
+    "82 % des comptes reposent sur une seule personne et 18 % n'ont aucun détenteur actif"
     """
     check_lang(lang)
-    count = basis != "revenue"
     if lang == "en":
         from keyrisk.analysis import headline as english
 
-        return english(bus, single_holder_share, total, basis)
-    if total <= 0:
+        return english(facts)
+    count = facts.basis != "revenue"
+    if facts.kind == "empty":
         return "Aucun compte à analyser" if count else "Aucun chiffre d'affaires à analyser"
-    if bus.value is not None and 1 <= bus.value <= 3 and bus.staff:
-        people = list(bus.staff[: bus.value])
-        reached = bus.cumulative[len(people) - 1] if bus.cumulative else bus.target
-        names = _de(join_names(people, lang))
-        share = percent(reached / total, lang)
-        if count:
-            return f"{share} des comptes dépendent {names}"
-        return f"{share} du chiffre d'affaires dépend {names}"
-    if bus.value == 0:
-        share = percent(bus.already_orphaned / total, lang)
+    if facts.kind == "already":
+        share = percent(facts.share, lang)
         if count:
             return f"{share} des comptes sont déjà orphelins"
         return f"{share} du chiffre d'affaires est déjà orphelin"
-    share = percent(single_holder_share, lang)
+    if facts.kind == "depends":
+        names = _de(join_names(list(facts.people), lang))
+        share = percent(facts.share, lang)
+        tail = ""
+        if facts.mentions_orphaned:
+            total, already = facts.shown_shares(1)
+            share = percent(total, lang, 1)
+            tail = f", dont {percent(already, lang, 1)} déjà orphelin{'s' if count else ''}"
+        if count:
+            return f"{share} des comptes dépendent {names}{tail}"
+        return f"{share} du chiffre d'affaires dépend {names}{tail}"
+    one, none = facts.one_holder_share, facts.no_holder_share
+    if one <= 0 and none <= 0:
+        if count:
+            return "Aucun compte ne repose sur une seule personne"
+        return "Aucune part du chiffre d'affaires ne repose sur une seule personne"
+    if one <= 0:
+        share = percent(none, lang)
+        if count:
+            return f"{share} des comptes n'ont aucun détenteur actif"
+        return f"{share} du chiffre d'affaires n'a aucun détenteur actif"
     if count:
-        return f"{share} des comptes reposent sur une seule personne par compte"
-    return f"{share} du chiffre d'affaires repose sur une seule personne par compte"
+        text = f"{percent(one, lang)} des comptes reposent sur une seule personne"
+    else:
+        text = f"{percent(one, lang)} du chiffre d'affaires repose sur une seule personne"
+        text += " par compte"
+    if none > 0:
+        verb = "n'ont" if count else "n'a"
+        text += f" et {percent(none, lang)} {verb} aucun détenteur actif"
+    return text

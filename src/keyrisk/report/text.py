@@ -66,11 +66,4 @@ def headline(analysis: Analysis, lang: str = "en") -> str:
     """Return the analysis headline in ``lang`` ("fr" or "en")."""
     from keyrisk.report.labels import headline as _headline
 
-    p = analysis.portfolio
-    return _headline(
-        p.revenue_bus_factor,
-        p.single_holder_revenue_share,
-        p.total_revenue,
-        analysis.revenue_basis,
-        lang,
-    )
+    return _headline(analysis.portfolio.headline_facts, lang)

@@ -117,7 +117,7 @@ def write_report(
 
     check_output_folder(out, inputs)
     folder = Path(out)
-    paths = write_tables(analysis, folder)
+    paths = write_tables(analysis, folder, lang)
     charts = save_charts(analysis, folder, lang)
     paths += charts
     meta = ReportMeta(

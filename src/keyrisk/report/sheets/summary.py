@@ -1,13 +1,14 @@
-"""The Summary sheet: headline, key figures, next steps, parameters, coverage, metadata."""
+"""The Summary sheet: headline and caveats, key figures, next steps, parameters, coverage,
+metadata (the next steps are worded in :mod:`keyrisk.report.steps`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from keyrisk.caveats import message as caveat_message
 from keyrisk.report import labels as lb
 from keyrisk.report.labels import t, tb
 from keyrisk.report.sheets._blocks import (
@@ -24,6 +25,7 @@ from keyrisk.report.sheets._blocks import (
     light_for,
     parameters,
 )
+from keyrisk.report.steps import next_steps
 
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
@@ -64,7 +66,7 @@ def _bus_row(label: str, bus: BusFactor, total: float, lang: str, basis: str) ->
         "note.bus",
         lang,
         people=lb.join_names(people, lang),
-        share=lb.percent(reached / total, lang),
+        share=lb.percent(reached / total, lang, 1),  # the headline's figure
         target=target,
         method=method,
     )
@@ -191,93 +193,6 @@ def key_figures(analysis: Analysis, lang: str) -> KeyValues:
     return KeyValues(tuple(rows), t("block.key_figures", lang), headers)
 
 
-def _first_by_revenue(names: Iterable[str], revenue: dict[str, float]) -> str:
-    items = list(names)
-    if not items:
-        return ""
-    return sorted(items, key=lambda a: (-(revenue.get(a) or 0.0), a))[0]
-
-
-def next_steps(analysis: Analysis, lang: str) -> list[str]:
-    """Return 3 to 5 plain recommendations derived from the figures, most urgent first.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from keyrisk import Dataset, analyse
-    >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Ann"]}))
-    >>> next_steps(analyse(ds), "en")[0].startswith("Name a second holder for the 2 accounts")
-    True
-    """
-    p = analysis.portfolio
-    basis = analysis.revenue_basis
-    total = p.total_revenue
-    acc = analysis.accounts
-    revenue = {
-        str(a): (0.0 if pd.isna(r) else float(r))
-        for a, r in zip(acc["account"], acc["revenue"], strict=True)
-    }
-    staff = analysis.staff
-    bus = p.revenue_bus_factor
-    key_people = list(bus.staff[: bus.value]) if bus.value else []
-    sole = staff[staff["active"] & (staff["n_sole"] > 0)]
-    backups: list[str] = []
-    for rec in sole.head(2).itertuples(index=False):
-        n = int(rec.n_sole)
-        backups.append(
-            tb(
-                "todo.backup1" if n == 1 else "todo.backup",
-                lang,
-                basis,
-                n=n,
-                name=str(rec.staff),
-                amount=lb.money(float(rec.revenue_sole), lang, basis),
-                share=lb.percent(float(rec.revenue_sole) / total if total > 0 else 0.0, lang),
-                first=_first_by_revenue(rec.accounts_sole, revenue),
-            )
-        )
-    out: list[str] = backups[:1]
-    if p.orphaned_accounts:
-        orphans = acc.loc[acc["orphaned"], "account"].astype(str).tolist()
-        out.append(
-            t(
-                "todo.orphaned1" if p.orphaned_accounts == 1 else "todo.orphaned",
-                lang,
-                n=p.orphaned_accounts,
-                amount=lb.money(p.orphaned_revenue, lang, basis),
-                first=_first_by_revenue(orphans, revenue),
-            )
-        )
-    # staff who already touch single-holder accounts without holding them: natural backups.
-    h = analysis.holders
-    single = set(acc.loc[acc["bus_factor"] == 1, "account"].astype(str))
-    helpers = h[(~h["is_holder"]) & h["active"] & (h["weight"] > 0)]
-    helpers = helpers[helpers["account"].astype(str).isin(single)]
-    if len(helpers):
-        counts = helpers.groupby(helpers["staff"].astype(str)).size()
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
-        out.append(
-            t(
-                "todo.involve1" if len(ranked) == 1 else "todo.involve",
-                lang,
-                people=lb.join_names([name for name, _ in ranked], lang),
-                n=int(helpers["account"].nunique()),
-            )
-        )
-    people = key_people or sole["staff"].astype(str).head(2).tolist()
-    if people:
-        key = "todo.history1" if len(people) == 1 else "todo.history"
-        out.append(t(key, lang, people=lb.join_names(people, lang)))
-    large = p.client_concentration.large_clients
-    if basis == "revenue" and len(large):
-        names = large["account"].astype(str).head(3).tolist()
-        out.append(t("todo.clients", lang, names=", ".join(names)))
-    out += backups[1:]
-    out = out[:4]
-    out.append(t("todo.crm", lang))
-    return out
-
-
 def coverage(analysis: Analysis, lang: str) -> KeyValues:
     """Return the data coverage block: files, rows, period, analysis date."""
     report = analysis.dataset.report
@@ -344,15 +259,10 @@ def metadata(analysis: Analysis, lang: str, meta: ReportMeta) -> KeyValues:
 
 
 def summary_sheet(analysis: Analysis, lang: str, meta: ReportMeta) -> SheetSpec:
-    """Return the Summary sheet: headline, key figures, next steps, parameters, coverage."""
+    """Return the Summary sheet: headline and its caveats, key figures, next steps, parameters,
+    coverage."""
     p = analysis.portfolio
-    head = lb.headline(
-        p.revenue_bus_factor,
-        p.single_holder_revenue_share,
-        p.total_revenue,
-        analysis.revenue_basis,
-        lang,
-    )
+    head = lb.headline(p.headline_facts, lang)
     as_of = (
         t("summary.as_of", lang, as_of=_date_text(analysis.as_of, lang))
         if analysis.as_of
@@ -362,6 +272,10 @@ def summary_sheet(analysis: Analysis, lang: str, meta: ReportMeta) -> SheetSpec:
         Paragraph(t("summary.title", lang), "title", 4),
         Paragraph(head, "headline", 4),
         Paragraph(as_of, "note", 4),
+        *(
+            Paragraph(t("summary.caveat", lang, message=caveat_message(c, lang)), "text", 4)
+            for c in analysis.caveats
+        ),
         key_figures(analysis, lang),
         Paragraph(t("block.next_steps", lang), "heading", 4),
     ]
