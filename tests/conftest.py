@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,3 +50,26 @@ def four_accounts() -> Analysis:
     )
     staff = pd.DataFrame({"staff": ["Ann", "Bob", "Cid"], "end_date": [None, None, "2025-12-31"]})
     return analyse(Dataset.from_frames(inter, acc, staff))
+
+
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d+(?:[eE][-+]?\d+)?")
+
+
+def read_report_csv(path: Path) -> list[dict[str, str]]:
+    """The rows of a report CSV file, read as a spreadsheet program reads them.
+
+    The file is UTF-8 with a byte-order mark; a French report uses ``;`` and decimal commas
+    (numbers are given back with a decimal point), an English one ``,``.
+    """
+    raw = path.read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8), path
+    text = raw[len(codecs.BOM_UTF8) :].decode("utf-8")
+    first = text.split("\n", 1)[0]
+    sep = ";" if ";" in first else "\t" if "\t" in first else ","
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=sep))
+    if sep != ",":
+        for row in rows:
+            for key, value in row.items():
+                if _DECIMAL_COMMA.fullmatch(value or ""):
+                    row[key] = value.replace(",", ".")
+    return rows

@@ -15,6 +15,7 @@ import pytest
 
 import keyrisk
 from keyrisk.cli import main
+from tests.conftest import read_report_csv
 
 ACCOUNT_COLUMNS = [
     "account",
@@ -128,13 +129,11 @@ def tables_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_report_csv(path)
 
 
 def header(path: Path) -> list[str]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return next(csv.reader(handle))
+    return list(read_report_csv(path)[0])
 
 
 def report(
@@ -437,7 +436,7 @@ def test_formula_like_names_are_escaped(
     code, _, err = run(capsys, "report", src, "--out", out, "-q")
     assert code == 0, err
     for name in ("accounts.csv", "staff.csv"):
-        with (out / name).open(encoding="utf-8", newline="") as handle:
+        with (out / name).open(encoding="utf-8-sig", newline="") as handle:
             cells = [c for row in csv.reader(handle) for c in row]
         text_cells = [c for c in cells if c and not c.lstrip("-").replace(".", "").isdigit()]
         assert not [c for c in text_cells if c[0] in "=+-@"], name

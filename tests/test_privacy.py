@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import re
@@ -22,6 +21,7 @@ from keyrisk.analysis import Analysis
 from keyrisk.cli import main
 from keyrisk.model import Dataset
 from keyrisk.privacy import pseudonym
+from tests.conftest import read_report_csv
 
 KEY = b"k3yr1sk-test-key-0123456789abcdef"
 
@@ -165,16 +165,14 @@ def test_no_staff_name_in_any_output(run: Run) -> None:
 
 
 def test_pseudonyms_are_used(run: Run) -> None:
-    with (run.out / "staff.csv").open(encoding="utf-8", newline="") as handle:
-        staff = [r["staff"] for r in csv.DictReader(handle)]
+    staff = [r["staff"] for r in read_report_csv(run.out / "staff.csv")]
     assert pseudonym("Marie Dupont", KEY) in staff
     assert all(re.fullmatch(r"Staff-[0-9A-F]{8}", s) for s in staff)
     assert pseudonym("Marie Dupont", KEY) in run.stdout  # the headline names her pseudonym
 
 
 def test_same_scores_as_in_clear(run: Run) -> None:
-    with (run.out / "accounts.csv").open(encoding="utf-8", newline="") as handle:
-        pseudo = {r["account"].lstrip("'"): r for r in csv.DictReader(handle)}
+    pseudo = {r["account"].lstrip("'"): r for r in read_report_csv(run.out / "accounts.csv")}
     clear = run.analysis.accounts.set_index("account")
     assert set(pseudo) == set(clear.index)
     for account, row in pseudo.items():

@@ -2,27 +2,35 @@
 
 Every command parses its arguments, calls one public function and prints the result. Library
 errors are translated into one-line messages and exit codes in one place, :func:`main`:
-0 ok, 1 input unusable, 2 usage error. No traceback reaches the user.
+0 ok, 1 input unusable or report not written, 2 usage error, 130 interrupted (Ctrl+C, SIGINT),
+143 terminated (SIGTERM). No traceback reaches the user; an interrupted report leaves the
+previous one as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 import keyrisk
-from keyrisk.errors import KeyriskError, UsageError
+from keyrisk.errors import KeyriskError, Terminated, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+#: The hand-over options of ``report`` and ``demo`` (also keys of ``[report]`` in keyrisk.toml).
+REPORT_KEYS = ("company", "title", "author", "csv_sep")
 
 
 class _Progress:
@@ -132,6 +140,33 @@ def _method_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _report_options(func: F) -> F:
+    options = [
+        click.option("--company", help="Company the report is for (Summary, page header)."),
+        click.option("--title", help="Title of the report (Summary, page header, file)."),
+        click.option("--author", help="Who prepared the report (page footer, file)."),
+        click.option(
+            "--csv-sep",
+            type=click.Choice([",", ";", "|", "tab"]),
+            help="Separator of the CSV files (default ';' for a French report, else ',').",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _handover(opts: dict[str, Any], config: Any) -> dict[str, Any]:
+    """The hand-over options: the command line's, else those of ``[report]``; checked."""
+    from keyrisk.report.writer import report_options
+
+    given = {
+        k: opts.get(k) if opts.get(k) is not None else config.report.get(k) for k in REPORT_KEYS
+    }
+    checked = report_options(**given)
+    return {k: getattr(checked, k) for k in REPORT_KEYS}
 
 
 def _load_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
@@ -257,9 +292,13 @@ def _run_report(
     pseudonymise: bool = False,
     key_file: str | None = None,
 ) -> int:
+    from keyrisk.ingest.config import load_config
+
     # usage errors first, before any (possibly long) reading
     params = _method_params(opts)
     keyrisk.Settings(**params)
+    config = load_config(opts.get("config"))
+    handover = _handover(opts, config)
     all_inputs = [*inputs, *(opts.get("accounts") or ()), *(opts.get("staff") or ())]
     if out:
         keyrisk.check_output_folder(out, all_inputs)
@@ -272,7 +311,7 @@ def _run_report(
         raise UsageError("--key-file goes with --pseudonymise.")
     progress = _Progress(quiet)
     progress.step(f"reading {len(all_inputs)} file(s)")
-    dataset = keyrisk.load(list(inputs), **_load_kwargs(opts))
+    dataset = keyrisk.load(list(inputs), **{**_load_kwargs(opts), "config": config})
     if key is not None:
         dataset = keyrisk.pseudonymise(dataset, key)
     progress.step("scoring")
@@ -280,7 +319,7 @@ def _run_report(
     target = Path(out) if out else _default_out(inputs, analysis.as_of)
     progress.step(f"writing the report into {target}")
     written = keyrisk.write_report(
-        analysis, target, lang=lang, inputs=all_inputs, pseudonymised=pseudonymise
+        analysis, target, lang=lang, inputs=all_inputs, pseudonymised=pseudonymise, **handover
     )
     progress.done()
     click.echo(keyrisk.headline(analysis, lang))
@@ -301,6 +340,7 @@ def _run_report(
     "--out", type=click.Path(file_okay=False), help="Output folder (default under reports/)."
 )
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@_report_options
 @click.option("--pseudonymise", is_flag=True, help="Replace staff names by keyed pseudonyms.")
 @click.option("--key-file", type=click.Path(dir_okay=False), help="Secret key for --pseudonymise.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
@@ -333,13 +373,15 @@ def report(
     help="Output folder (default reports/demo).",
 )
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@_report_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
-def demo(out: str | None, lang: str, quiet: bool) -> int:
+def demo(out: str | None, lang: str, quiet: bool, **handover: Any) -> int:
     """Run the full report on the bundled French sample (no input needed)."""
     paths = keyrisk.sample_paths("pme_fr")
     opts = {
         "accounts": [str(p) for p in paths["accounts"]],
         "staff": [str(p) for p in paths["staff"]],
+        **handover,
     }
     return _run_report(
         [str(p) for p in paths["interactions"]],
@@ -370,8 +412,36 @@ def whatif(inputs: tuple[str, ...], leave: tuple[str, ...], as_json: bool, **opt
     return EXIT_OK
 
 
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises :class:`~keyrisk.errors.Terminated` (so :func:`main` can say so)."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def terminated(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (the one place errors are translated)."""
+    with _sigterm_raises():
+        return _main(argv)
+
+
+_INTERRUPTED = "keyrisk: interrupted (no partial report left)"
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         rv = cli.main(
             args=list(argv) if argv is not None else None,
@@ -381,8 +451,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("keyrisk: interrupted", err=True)
-        return 130
+        click.echo(_INTERRUPTED, err=True)
+        return EXIT_INTERRUPTED
+    except Terminated:
+        click.echo("keyrisk: terminated (no partial report left)", err=True)
+        return EXIT_TERMINATED
     except click.exceptions.NoArgsIsHelpError as exc:
         exc.show()
         return EXIT_USAGE
@@ -396,8 +469,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo(f"keyrisk: error: {exc}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("keyrisk: interrupted", err=True)
-        return 130
+        click.echo(_INTERRUPTED, err=True)
+        return EXIT_INTERRUPTED
     except MemoryError:
         click.echo(
             "keyrisk: error: out of memory; the input is too large for this machine", err=True

@@ -144,3 +144,23 @@ class UsageError(KeyriskError, ValueError):
 
 class ConfigError(UsageError):
     """The keyrisk.toml configuration file is invalid."""
+
+
+class OutputError(KeyriskError):
+    """The report cannot be written (disk full, a file open in another program...).
+
+    Raised only after everything written for the new report was removed: the output folder is
+    as it was before the run. The message names the output folder, never a temporary file.
+    """
+
+
+class Terminated(BaseException):
+    """Raised by the SIGTERM handler that keyrisk installs while it writes a report.
+
+    A :class:`BaseException`, like :class:`KeyboardInterrupt`: code that catches
+    :class:`Exception` does not swallow it, and the partial report is removed on the way out.
+    """
+
+    def __init__(self, signum: int = 15) -> None:
+        super().__init__(signum)
+        self.signum = signum

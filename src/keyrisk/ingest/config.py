@@ -59,6 +59,12 @@ A full example::
     [kinds]                        # extra kind labels -> a kind (call, meeting, email...)
     "Visio" = "meeting"
 
+    [report]                       # the deliverable (the command line's options win)
+    company = "Dupont & Fils"      # on the Summary sheet, in the page header, in the file's
+    title = "Revue des comptes clés"   # properties; the title replaces the default one
+    author = "Jeanne Martin"       # "Préparé par ..." in the footer; the file's author
+    csv_sep = ","                  # separator of the CSV files: , ; | or "\\t"
+
 ``lookup`` names the id column of an accounts (staff) file and maps it as ``account_id``
 (``staff_id``): the interactions' account (staff) values, and the accounts' owner values for a
 staff file, that match an id are replaced by the name on the same row. A file with
@@ -87,7 +93,9 @@ __all__ = ["Config", "FileConfig", "load_config"]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
-_TOP_KEYS = ("files", "kind_weights", "aliases", "analysis", "stages", "kinds")
+_TOP_KEYS = ("files", "kind_weights", "aliases", "analysis", "stages", "kinds", "report")
+_REPORT_KEYS = ("company", "title", "author", "csv_sep")
+_CSV_SEPARATORS = (",", ";", "\t", "|")
 _FILE_KEYS = (
     "role",
     "columns",
@@ -189,6 +197,9 @@ class Config:
         Extra stage labels -> ``"won"``, ``"lost"`` or ``"open"``.
     kinds : mapping of str to str
         Extra kind labels -> kind.
+    report : mapping of str to str
+        Options of the deliverable (``[report]``): ``company``, ``title``, ``author``,
+        ``csv_sep``; keyword arguments of :func:`keyrisk.write_report`.
 
     Examples
     --------
@@ -203,6 +214,7 @@ class Config:
     analysis: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
     stages: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     kinds: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    report: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
 
     def for_file(self, path: str | os.PathLike[str]) -> FileConfig | None:
         """Return the settings of the file at ``path``, or None.
@@ -446,6 +458,21 @@ def _stages(path: str, raw: object) -> dict[str, str]:
     return out
 
 
+def _report(path: str, raw: object) -> dict[str, str]:
+    table = _table(path, "report", raw)
+    _check_keys(path, "report", table, _REPORT_KEYS)
+    out: dict[str, str] = {}
+    for name, value in table.items():
+        if name == "csv_sep":
+            if value not in _CSV_SEPARATORS:
+                shown = ", ".join(repr(s) for s in _CSV_SEPARATORS)
+                raise ConfigError(f"{path}: report.csv_sep must be one of {shown}; got {value!r}.")
+            out[name] = value
+        else:
+            out[name] = _text(path, f"report.{name}", value)
+    return out
+
+
 def load_config(path: str | os.PathLike[str] | None) -> Config:
     """Read and check a keyrisk.toml file.
 
@@ -498,4 +525,5 @@ def load_config(path: str | os.PathLike[str] | None) -> Config:
         analysis=MappingProxyType(_analysis(shown, data.get("analysis", {}))),
         stages=MappingProxyType(_stages(shown, data.get("stages", {}))),
         kinds=MappingProxyType(kinds),
+        report=MappingProxyType(_report(shown, data.get("report", {}))),
     )

@@ -274,7 +274,7 @@ def bus_factor_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = 
     top = float(max(table["account_share"].max(), table["revenue_share"].max(), 0.01))
     ax.set_ylim(0, min(1.0, top * 1.18) if top < 0.85 else 1.08)
     _percent_axis(ax, lang)
-    ax.legend(fontsize=_TICK, frameon=False)
+    ax.legend(loc="upper right", fontsize=_TICK, frameon=False)
     _clean(ax)
     single = analysis.portfolio.single_holder_revenue_share
     _title(ax, tb("chart.bus.title", lang, basis, share=lb.percent(single, lang)))

@@ -1,12 +1,22 @@
-"""Writing output files atomically, and the CSV/JSON tables of the analysis."""
+"""Writing output files atomically, a folder of files swapped in whole, and the CSV/JSON tables.
+
+:func:`staged_folder` gives a hidden folder inside the output folder where a whole report is
+built; on success its items replace the previous ones in a few renames (the previous items are
+moved aside first and put back if any rename fails), on any failure or interruption everything
+written is removed. Items are replaced, never written through: a ``charts`` symbolic link is
+replaced by a folder and its target left alone.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import shutil
+import signal
 import tempfile
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -17,7 +27,18 @@ from keyrisk.report.safety import safe_frame
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
 
-__all__ = ["ACCOUNT_CSV_COLUMNS", "STAFF_CSV_COLUMNS", "atomic_write", "write_tables"]
+__all__ = [
+    "ACCOUNT_CSV_COLUMNS",
+    "STAFF_CSV_COLUMNS",
+    "STAGING_PREFIX",
+    "ItemInUse",
+    "atomic_write",
+    "staged_folder",
+    "write_tables",
+]
+
+#: Name prefix of the hidden folder a report is built in.
+STAGING_PREFIX = ".keyrisk-tmp-"
 
 #: Columns of accounts.csv, in order (issue 3's contract first, then extras).
 ACCOUNT_CSV_COLUMNS = [
@@ -66,7 +87,9 @@ _FILE_MODE = _default_mode()
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
+def atomic_write(
+    path: str | os.PathLike[str], mode: str = "w", encoding: str = "utf-8"
+) -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path`` and move it into place only on success."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -75,7 +98,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[A
         if "b" in mode:
             handle: IO[Any] = os.fdopen(fd, mode)
         else:
-            handle = os.fdopen(fd, mode, encoding="utf-8", newline="")
+            handle = os.fdopen(fd, mode, encoding=encoding, newline="")
         with handle:
             yield handle
         os.chmod(tmp, _FILE_MODE)
@@ -102,18 +125,47 @@ def atomic_save(path: str | os.PathLike[str], save: Callable[[str], None]) -> No
         raise
 
 
-def _csv(frame: pd.DataFrame, path: Path) -> None:
+def _csv(frame: pd.DataFrame, path: Path, sep: str, decimal: str) -> None:
     safe = safe_frame(frame)
-    with atomic_write(path) as handle:
-        safe.to_csv(handle, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    with atomic_write(path, encoding="utf-8-sig") as handle:
+        safe.to_csv(
+            handle,
+            index=False,
+            sep=sep,
+            decimal=decimal,
+            date_format="%Y-%m-%d",
+            lineterminator="\n",
+        )
 
 
-def write_tables(analysis: Analysis, out: str | os.PathLike[str], lang: str = "en") -> list[Path]:
+def write_tables(
+    analysis: Analysis,
+    out: str | os.PathLike[str],
+    lang: str = "en",
+    *,
+    sep: str = ",",
+    decimal: str = ".",
+) -> list[Path]:
     """Write accounts.csv, staff.csv and summary.json into ``out``; return their paths.
 
-    Text cells go through :func:`keyrisk.report.safety.safe_text` (no formula injection);
-    holders are joined by ``"; "``. The headline and the ``warnings`` of summary.json are in
-    ``lang``.
+    Parameters
+    ----------
+    analysis : keyrisk.analysis.Analysis
+    out : path
+        The folder.
+    lang : str, default "en"
+        The language of summary.json's headline and ``warnings``.
+    sep : str, default ","
+        The CSV separator (``";"`` for a French Excel).
+    decimal : str, default "."
+        The decimal mark of the CSV numbers (``","`` for a French Excel).
+
+    Notes
+    -----
+    The CSV files are UTF-8 with a byte-order mark (Excel then reads them as UTF-8), and a field
+    holding the separator, a quote or a line break is quoted. Text cells go through
+    :func:`keyrisk.report.safety.safe_text` (no formula injection); holders are joined by
+    ``"; "``.
     """
     from keyrisk.report.labels import headline
 
@@ -121,11 +173,162 @@ def write_tables(analysis: Analysis, out: str | os.PathLike[str], lang: str = "e
     accounts = analysis.accounts
     staff = analysis.staff
     paths = [out / "accounts.csv", out / "staff.csv", out / "summary.json"]
-    _csv(accounts[[c for c in ACCOUNT_CSV_COLUMNS if c in accounts.columns]], paths[0])
-    _csv(staff[[c for c in STAFF_CSV_COLUMNS if c in staff.columns]], paths[1])
+    account_cols = [c for c in ACCOUNT_CSV_COLUMNS if c in accounts.columns]
+    _csv(accounts[account_cols], paths[0], sep, decimal)
+    _csv(staff[[c for c in STAFF_CSV_COLUMNS if c in staff.columns]], paths[1], sep, decimal)
     summary = analysis.summary(lang)
     summary["headline"] = headline(analysis.portfolio.headline_facts, lang)
     with atomic_write(paths[2]) as handle:
         json.dump(summary, handle, ensure_ascii=False, indent=2, allow_nan=False)
         handle.write("\n")
     return paths
+
+
+# --------------------------------------------------------------------------------------------
+# A folder of items swapped in whole
+
+
+class ItemInUse(OSError):
+    """An item of the previous report cannot be moved (on Windows: open in a program).
+
+    ``name`` is the item's name in the output folder (e.g. ``"keyrisk-report.xlsx"``).
+    """
+
+    def __init__(self, name: str, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror)
+        self.name = name
+
+
+@contextlib.contextmanager
+def deferred_signals() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back during the block; deliver them when it ends.
+
+    Only in the main thread (elsewhere signals cannot be handled and the block runs as it is).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [signal.SIGINT, signal.SIGTERM]
+    received: list[int] = []
+    previous = {s: signal.getsignal(s) for s in wanted}
+
+    def hold(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    for s in wanted:
+        signal.signal(s, hold)
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for signum in dict.fromkeys(received):
+            handler = previous[signal.Signals(signum)]
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
+
+
+def _missing_parents(folder: Path) -> list[Path]:
+    """The folders that creating ``folder`` makes, deepest first."""
+    missing = []
+    path = folder
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    return missing
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, a symbolic link (not its target) or a folder tree; ignore errors."""
+    try:
+        if path.is_symlink() or not path.is_dir():
+            path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+    except OSError:
+        pass
+
+
+def _swap(folder: Path, new: Path, old: Path, items: Sequence[str]) -> None:
+    """Replace ``folder``'s ``items`` by those of ``new``; on failure put everything back."""
+    aside: list[str] = []
+    placed: list[str] = []
+    try:
+        for name in items:
+            if os.path.lexists(folder / name):
+                try:
+                    os.rename(folder / name, old / name)
+                except PermissionError as exc:
+                    raise ItemInUse(name, exc) from None
+                aside.append(name)
+        for name in items:
+            if os.path.lexists(new / name):
+                os.rename(new / name, folder / name)
+                placed.append(name)
+    except BaseException:
+        for name in reversed(placed):
+            with contextlib.suppress(OSError):
+                os.rename(folder / name, new / name)
+        for name in reversed(aside):
+            with contextlib.suppress(OSError):
+                os.rename(old / name, folder / name)
+        raise
+
+
+@contextlib.contextmanager
+def staged_folder(folder: str | os.PathLike[str], items: Sequence[str]) -> Iterator[Path]:
+    """Yield an empty hidden folder where the new ``items`` of ``folder`` are written.
+
+    Parameters
+    ----------
+    folder : path
+        The output folder (created when missing, with its missing parents).
+    items : sequence of str
+        The names, at the top of ``folder``, that the new content replaces (files or folders).
+        Other entries of ``folder`` are left alone.
+
+    Notes
+    -----
+    The staging folder lies inside ``folder`` (same file system, so every move is a rename).
+    When the block ends normally, the previous items are moved aside, the new ones moved in
+    (SIGINT and SIGTERM held back meanwhile) and the previous ones deleted; if a move fails,
+    the moves done are undone and the error raised (:class:`ItemInUse` when a previous item
+    cannot be moved). When the block raises (an error, KeyboardInterrupt...), the staging
+    folder is removed, with the folders created for ``folder``. Either way no hidden file is
+    left behind (except after SIGKILL or a power cut).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     with staged_folder(d, ["a.txt"]) as new:
+    ...         _ = (new / "a.txt").write_text("new")
+    ...     sorted(p.name for p in Path(d).iterdir()), (Path(d) / "a.txt").read_text()
+    (['a.txt'], 'new')
+    """
+    target = Path(folder)
+    created = _missing_parents(target)
+    stage: Path | None = None
+    done = False
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target))
+        new, old = stage / "new", stage / "old"
+        new.mkdir()
+        old.mkdir()
+        yield new
+        with deferred_signals():
+            _swap(target, new, old, items)
+            done = True
+    finally:
+        with deferred_signals():  # a second Ctrl+C must not leave half the staging folder
+            # after a failed swap, items that could not be put back stay where they are
+            kept = not done and stage is not None and any((stage / "old").glob("*"))
+            if stage is not None and not kept:
+                _remove(stage)
+            if not done:
+                for path in created:  # deepest first; a folder that is not empty stays
+                    with contextlib.suppress(OSError):
+                        path.rmdir()

@@ -49,6 +49,19 @@ _FR: dict[str, str] = {
     "summary.as_of": "Situation au {as_of}",
     "summary.no_as_of": "Données sans date",
     "summary.caveat": "Attention : {message}",
+    # print and hand-over
+    "print.confidential": "Confidentiel",
+    "print.page": "page {page} / {pages}",
+    "print.prepared_by": "Préparé par {author}",
+    "error.locked": (
+        "{name} est ouvert dans un autre programme et ne peut pas être remplacé : "
+        "fermez {name} dans Excel et relancez (le rapport précédent est inchangé)."
+    ),
+    "error.write": (
+        "Impossible d'écrire le rapport dans {folder} : {reason}. "
+        "Rien n'a été modifié dans ce dossier."
+    ),
+    "error.disk_full": "disque plein",
     "block.key_figures": "Chiffres clés",
     "block.next_steps": "Que faire maintenant",
     "block.parameters": "Paramètres utilisés",
@@ -495,6 +508,18 @@ _EN: dict[str, str] = {
     "summary.as_of": "Situation as of {as_of}",
     "summary.no_as_of": "Undated data",
     "summary.caveat": "Caution: {message}",
+    # print and hand-over
+    "print.confidential": "Confidential",
+    "print.page": "page {page} / {pages}",
+    "print.prepared_by": "Prepared by {author}",
+    "error.locked": (
+        "{name} is in use and cannot be replaced: close {name} in Excel and run again "
+        "(the previous report is unchanged)."
+    ),
+    "error.write": (
+        "Cannot write the report into {folder}: {reason}. Nothing was changed in that folder."
+    ),
+    "error.disk_full": "disk full",
     "block.key_figures": "Key figures",
     "block.next_steps": "What to do next",
     "block.parameters": "Parameters used",

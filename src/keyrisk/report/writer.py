@@ -1,26 +1,45 @@
-"""The whole report: CSV/JSON tables, the charts, then the Excel workbook."""
+"""The whole report: CSV/JSON tables, the charts, then the Excel workbook, written whole or not
+at all."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import os
-from collections.abc import Sequence
+import re
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from keyrisk.errors import UsageError
-from keyrisk.report.files import write_tables
-from keyrisk.report.labels import check_lang
+from keyrisk.errors import OutputError, Terminated, UsageError
+from keyrisk.report.files import ItemInUse, staged_folder, write_tables
+from keyrisk.report.labels import check_lang, t
 
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
 
-__all__ = ["WORKBOOK_NAME", "check_output_folder", "write_report"]
+__all__ = [
+    "CSV_SEPARATORS",
+    "WORKBOOK_NAME",
+    "ReportOptions",
+    "check_output_folder",
+    "report_options",
+    "write_report",
+]
 
 #: File name of the workbook inside the output folder.
 WORKBOOK_NAME = "keyrisk-report.xlsx"
 #: Files written at the top of the output folder (the charts go into its ``charts/`` folder).
 TOP_FILES = ("accounts.csv", "staff.csv", "summary.json", WORKBOOK_NAME)
+#: Everything the report owns in the output folder (replaced at each run).
+REPORT_ITEMS = (*TOP_FILES, "charts")
+#: Separators the CSV files may use.
+CSV_SEPARATORS = (",", ";", "\t", "|")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def check_output_folder(
@@ -34,8 +53,10 @@ def check_output_folder(
     Raises
     ------
     UsageError
-        Naming the input and asking for another folder.
+        Naming the input and asking for another folder; or when ``out`` is a file.
     """
+    if Path(out).exists() and not Path(out).is_dir():
+        raise UsageError(f"The output {str(out)!r} is a file, not a folder; choose a folder.")
     folder = Path(out).resolve()
     charts = folder / "charts"
     for name in inputs:
@@ -49,6 +70,109 @@ def check_output_folder(
             )
 
 
+@dataclass(frozen=True)
+class ReportOptions:
+    """The hand-over options of a report, checked (see :func:`report_options`)."""
+
+    company: str | None = None
+    title: str | None = None
+    author: str | None = None
+    csv_sep: str | None = None
+
+    def csv_format(self, lang: str) -> tuple[str, str]:
+        """Return the CSV (separator, decimal mark) for a report in ``lang``.
+
+        A French report uses ``;`` and decimal commas, as a French Excel expects; a comma
+        separator always goes with decimal points.
+
+        Examples
+        --------
+        >>> ReportOptions().csv_format("fr"), ReportOptions().csv_format("en")
+        ((';', ','), (',', '.'))
+        >>> ReportOptions(csv_sep=",").csv_format("fr")
+        (',', '.')
+        """
+        sep = self.csv_sep or (";" if lang == "fr" else ",")
+        decimal = "," if lang == "fr" and sep != "," else "."
+        return sep, decimal
+
+
+def _handover_text(name: str, value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise UsageError(f"{name} must be text; got {value!r}.")
+    text = " ".join(_CONTROL.sub(" ", value).split())
+    if not text:
+        raise UsageError(f"{name} must be non-empty text; got {value!r}.")
+    return text
+
+
+def report_options(
+    *,
+    company: object = None,
+    title: object = None,
+    author: object = None,
+    csv_sep: object = None,
+) -> ReportOptions:
+    """Check the hand-over options of :func:`write_report` and return them.
+
+    Texts lose their control characters and runs of white space; ``csv_sep`` may also be
+    ``"tab"``.
+
+    Raises
+    ------
+    UsageError
+        For a text that is empty or not text, or a separator not in :data:`CSV_SEPARATORS`.
+
+    Examples
+    --------
+    >>> report_options(company="  Dupont\\n& Fils ", csv_sep="tab")
+    ReportOptions(company='Dupont & Fils', title=None, author=None, csv_sep='\\t')
+    """
+    if csv_sep == "tab":
+        csv_sep = "\t"
+    if csv_sep is not None and csv_sep not in CSV_SEPARATORS:
+        shown = ", ".join(repr(s) for s in CSV_SEPARATORS)
+        raise UsageError(f"csv_sep must be one of {shown}; got {csv_sep!r}.")
+    return ReportOptions(
+        company=_handover_text("company", company),
+        title=_handover_text("title", title),
+        author=_handover_text("author", author),
+        csv_sep=csv_sep if isinstance(csv_sep, str) else None,
+    )
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While writing, SIGTERM raises :class:`Terminated` (so the partial report is removed).
+
+    Only when SIGTERM has its default action and in the main thread: a handler installed by
+    the application is left alone.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def raise_terminated(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _reason(exc: OSError, lang: str) -> str:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return t("error.disk_full", lang)
+    return exc.strerror or type(exc).__name__
+
+
 def write_report(
     analysis: Analysis,
     out: str | os.PathLike[str],
@@ -57,6 +181,10 @@ def write_report(
     inputs: Sequence[str | os.PathLike[str]] = (),
     pseudonymised: bool = False,
     run_date: dt.date | None = None,
+    company: str | None = None,
+    title: str | None = None,
+    author: str | None = None,
+    csv_sep: str | None = None,
 ) -> list[Path]:
     """Write the report into ``out`` and return the paths written.
 
@@ -76,6 +204,12 @@ def write_report(
     run_date : datetime.date, optional
         The report date shown in the workbook (today when omitted). It is the only content
         that varies between two runs on the same data.
+    company, title, author : str, optional
+        Who the report is for, its title and who prepared it: on the Summary sheet, in the
+        page header and footer and in the document properties.
+    csv_sep : {",", ";", "\\t", "|"}, optional
+        Separator of the CSV files (default ``;`` with decimal commas for a French report, as
+        a French Excel expects, else ``,``).
 
     Returns
     -------
@@ -85,13 +219,21 @@ def write_report(
     Raises
     ------
     UsageError
-        For an unknown language, a run date that is not a date, or an output folder where the
-        report would overwrite one of ``inputs``.
+        For an unknown language, a run date that is not a date, a bad hand-over option, an
+        output that is a file or a folder where the report would overwrite one of ``inputs``.
+    OutputError
+        When the report cannot be written (disk full, a previous file open in Excel...): the
+        output folder is left as it was.
 
     Notes
     -----
-    Every file is written atomically (temporary file, then rename): an interrupted run never
-    leaves a half-written workbook.
+    The report is written whole or not at all. It is built in a hidden folder inside ``out``
+    and swapped in at the end: the previous report's files (and ``charts/``, which belongs to
+    the report) are moved aside, the new ones moved in, the previous ones deleted; other
+    files of ``out`` are left alone. An error, KeyboardInterrupt or SIGTERM while writing
+    removes everything written and leaves the previous report as it was; so does a previous
+    file that cannot be replaced. A report file or ``charts/`` that is a symbolic link is
+    replaced by the new file, never written through.
 
     Examples
     --------
@@ -110,14 +252,39 @@ def write_report(
         run_date = run_date.date()
     elif not isinstance(run_date, dt.date):
         raise UsageError(f"run_date must be a date; got {run_date!r}.")
-    import keyrisk
-    from keyrisk.report.charts import CHARTS, save_charts
-    from keyrisk.report.excel import save_workbook
-    from keyrisk.report.sheets import ReportMeta, build_sheets
-
+    options = report_options(company=company, title=title, author=author, csv_sep=csv_sep)
     check_output_folder(out, inputs)
     folder = Path(out)
-    paths = write_tables(analysis, folder, lang)
+    try:
+        with _sigterm_raises(), staged_folder(folder, REPORT_ITEMS) as stage:
+            written = _write(analysis, stage, lang, inputs, pseudonymised, run_date, options)
+    except ItemInUse as exc:
+        raise OutputError(t("error.locked", lang, name=exc.name)) from None
+    except OSError as exc:
+        raise OutputError(
+            t("error.write", lang, folder=str(out), reason=_reason(exc, lang))
+        ) from None
+    return [folder / p.relative_to(stage) for p in written]
+
+
+def _write(
+    analysis: Analysis,
+    folder: Path,
+    lang: str,
+    inputs: Sequence[str | os.PathLike[str]],
+    pseudonymised: bool,
+    run_date: dt.date,
+    options: ReportOptions,
+) -> list[Path]:
+    """Write every file of the report into ``folder`` (a fresh, empty folder)."""
+    import keyrisk
+    from keyrisk.report import excel
+    from keyrisk.report.charts import CHARTS, save_charts
+    from keyrisk.report.pagesetup import document_properties, page_setup
+    from keyrisk.report.sheets import ReportMeta, build_sheets
+
+    sep, decimal = options.csv_format(lang)
+    paths = write_tables(analysis, folder, lang, sep=sep, decimal=decimal)
     charts = save_charts(analysis, folder, lang)
     paths += charts
     meta = ReportMeta(
@@ -125,10 +292,21 @@ def write_report(
         run_date=run_date,
         pseudonymised=bool(pseudonymised),
         inputs=tuple(str(p) for p in inputs),
+        company=options.company,
+        title=options.title,
+        author=options.author,
     )
     sheets = build_sheets(analysis, lang, meta)
     images = dict(zip(CHARTS, charts, strict=True))
     paths.append(
-        save_workbook(sheets, folder / WORKBOOK_NAME, lang=lang, images=images, created=run_date)
+        excel.save_workbook(
+            sheets,
+            folder / WORKBOOK_NAME,
+            lang=lang,
+            images=images,
+            created=run_date,
+            setups=[page_setup(s, meta, lang) for s in sheets],
+            properties=document_properties(meta, lang),
+        )
     )
     return paths

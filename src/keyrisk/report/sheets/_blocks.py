@@ -146,12 +146,19 @@ class SheetSpec:
 
 @dataclass(frozen=True)
 class ReportMeta:
-    """What the report says about itself (the run date is the only varying field)."""
+    """What the report says about itself (the run date is the only varying field).
+
+    ``company``, ``title`` and ``author`` are the hand-over texts given by the user (Summary
+    sheet, page header and footer, document properties).
+    """
 
     version: str
     run_date: dt.date
     pseudonymised: bool = False
     inputs: tuple[str, ...] = ()
+    company: str | None = None
+    title: str | None = None
+    author: str | None = None
 
 
 def _plain(value: Any) -> Any:

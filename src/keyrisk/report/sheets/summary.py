@@ -268,10 +268,11 @@ def summary_sheet(analysis: Analysis, lang: str, meta: ReportMeta) -> SheetSpec:
         if analysis.as_of
         else t("summary.no_as_of", lang)
     )
+    by = t("print.prepared_by", lang, author=meta.author) if meta.author else None
     blocks: list[Block] = [
-        Paragraph(t("summary.title", lang), "title", 4),
+        Paragraph(meta.title or t("summary.title", lang), "title", 4),
         Paragraph(head, "headline", 4),
-        Paragraph(as_of, "note", 4),
+        Paragraph(" · ".join(x for x in (meta.company, as_of, by) if x), "note", 4),
         *(
             Paragraph(t("summary.caveat", lang, message=caveat_message(c, lang)), "text", 4)
             for c in analysis.caveats
