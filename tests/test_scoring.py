@@ -639,3 +639,176 @@ def test_a_quote_without_stage_is_pipeline() -> None:
     )
     assert info.loc["A", "revenue"] == 100.0
     assert info.loc["A", "pipeline"] == 700.0
+
+
+# --- credit notes ---------------------------------------------------------------------------
+
+
+def test_credit_notes_net_against_sales_and_revenue_is_never_negative() -> None:
+    cols = ("account", "staff", "date", "amount", "stage")
+    ds = Dataset.from_frames(
+        interactions(
+            ("A", "Ann", days_before(10), 100.0, None),  # an invoice
+            ("A", "Ann", days_before(5), -30.0, None),  # its credit note: 70 in all
+            ("B", "Bob", days_before(5), 40.0, "won"),
+            ("B", "Bob", days_before(4), -90.0, None),  # more credit than sales: 0, not -50
+            ("C", "Cy", days_before(400), 500.0, None),  # invoice before the revenue window
+            ("C", "Cy", days_before(3), -20.0, None),  # credit note in it: 0, not -20
+            ("D", "Dee", days_before(2), 60.0, None),
+            ("D", "Dee", days_before(400), -60.0, None),  # credit before the window: not netted
+            ("E", "Eve", days_before(1), None, None),
+            columns=cols,
+        ),
+        accounts=pd.DataFrame({"account": ["E"], "revenue": [-25.0]}),  # a net credit
+    )
+    accounts, staff, _ = run(ds)
+    rev = accounts.set_index("account")
+    assert rev["revenue"].to_dict() == {"A": 70.0, "D": 60.0, "B": 0.0, "C": 0.0, "E": 0.0}
+    assert rev["revenue_source"].to_dict() == {
+        "A": "amounts",
+        "D": "amounts",
+        "B": "amounts",
+        "C": "amounts",
+        "E": "accounts table",
+    }
+    assert rev["revenue_share"].to_dict() == {
+        "A": 70 / 130,
+        "D": 60 / 130,
+        "B": 0.0,
+        "C": 0.0,
+        "E": 0.0,
+    }
+    assert (accounts["r"] >= 0).all() and accounts["r"].sum() == 130.0
+    assert row(staff, "staff", "Eve")["revenue_sole"] == 0.0
+
+
+# --- activity after as_of -------------------------------------------------------------------
+
+
+def test_activity_after_as_of_is_not_activity_at_as_of() -> None:
+    ds = Dataset.from_frames(
+        interactions(
+            ("A", "Ann", days_before(10)),
+            ("A", "Ann", days_before(5)),
+            # Bob: five touches after as_of, none before: not in the window, not a holder, and
+            # not on the staff at as_of
+            *[("A", "Bob", days_before(-d)) for d in range(1, 6)],
+            # Cy: last seen 100 days before as_of (gone), then active again after it
+            ("B", "Cy", days_before(100)),
+            ("B", "Cy", days_before(-1)),
+            ("B", "Dee", days_before(1)),
+        )
+    )
+    accounts, staff, edges = run(ds, as_of=AS_OF)
+    assert edges[["account", "staff", "count"]].to_dict("list") == {
+        "account": ["A", "B", "B"],
+        "staff": ["Ann", "Dee", "Cy"],
+        "count": [2, 1, 1],
+    }
+    a, b = row(accounts, "account", "A"), row(accounts, "account", "B")
+    assert (a["holders"], a["top_staff"], a["top_share"], a["n_contacts"]) == (
+        ("Ann",),
+        "Ann",
+        1.0,
+        1,
+    )
+    assert a["last_contact"] == days_before(5)
+    assert b["holders"] == ("Dee",) and b["gone_holders"] == ()
+    assert b["last_contact"] == days_before(1)
+    assert staff["staff"].tolist() == ["Ann", "Dee", "Cy"]
+    cy = row(staff, "staff", "Cy")
+    assert (cy["active"], cy["gone_reason"], cy["n_accounts"]) == (False, "inactive", 1)
+    assert cy["last_activity"] == days_before(100)
+
+
+def test_amounts_after_as_of_are_not_revenue() -> None:
+    cols = ("account", "staff", "date", "amount", "stage")
+    ds = Dataset.from_frames(
+        interactions(
+            ("A", "Ann", days_before(1), 100.0, "won"),
+            ("A", "Ann", days_before(-1), 900.0, "won"),  # invoiced after as_of
+            ("A", "Ann", days_before(-2), -50.0, None),  # credited after as_of
+            ("B", "Bob", days_before(1), None, None),
+            ("B", "Bob", days_before(-1), 300.0, None),  # B's only invoice is after as_of
+            columns=cols,
+        )
+    )
+    accounts, _, _ = run(ds, as_of=AS_OF)
+    a, b = row(accounts, "account", "A"), row(accounts, "account", "B")
+    assert (a["revenue"], a["revenue_source"]) == (100.0, "amounts")
+    # nothing was invoiced to B by as_of: its revenue is unknown, not 0
+    assert math.isnan(b["revenue"]) and b["revenue_source"] == "unknown"
+    # and an invoice after as_of does not turn a portfolio of counts into one of money
+    only_later = Dataset.from_frames(
+        interactions(
+            ("A", "Ann", days_before(1), None, None),
+            ("B", "Bob", days_before(1), None, None),
+            ("B", "Bob", days_before(-1), 300.0, None),
+            columns=cols,
+        )
+    )
+    accounts, _, _ = run(only_later, as_of=AS_OF)
+    assert scoring.revenue_basis(accounts["revenue"]) == "count"
+    assert accounts["r"].tolist() == [1.0, 1.0]
+
+
+def test_staff_seen_only_after_as_of_are_not_staff_at_as_of() -> None:
+    cols = ("account", "staff", "date", "stage")
+    ds = Dataset.from_frames(
+        interactions(
+            ("A", "Ann", days_before(1), None),
+            ("A", "Newcomer", days_before(-5), None),  # joined after as_of
+            ("B", "Ann", days_before(-30), "open"),  # an open deal closing later is pipeline
+            ("B", "Pia", days_before(-30), "open"),  # so its owner is known at as_of
+            columns=cols,
+        )
+    )
+    accounts, staff, _ = run(ds, as_of=AS_OF)
+    assert sorted(staff["staff"]) == ["Ann", "Pia"]
+    assert row(accounts, "account", "A")["holders"] == ("Ann",)
+
+
+# --- dormant accounts -----------------------------------------------------------------------
+
+
+def test_dormant_accounts_are_not_critical() -> None:
+    ds = Dataset.from_frames(
+        interactions(
+            ("Acme", "Ann", days_before(1)),
+            ("Acme", "Ann", days_before(2)),
+            ("Prospect", "Cid", days_before(30)),  # Cid has left: orphaned, touched in the window
+            ("Later", "Ann", days_before(-10)),  # touched only after as_of
+            ("Lapsed", "Ann", days_before(800)),  # touched only before the 730-day window
+        ),
+        accounts=pd.DataFrame(
+            {
+                "account": ["Acme", "Prospect", "Later", "Lapsed", "Ghost", "Idle", "Owned"],
+                "revenue": [100.0, None, None, 0.0, None, 50.0, None],
+                "owner": [None, None, None, None, None, None, "Cid"],
+            }
+        ),
+        staff=pd.DataFrame({"staff": ["Ann", "Cid"], "end_date": [None, days_before(10)]}),
+    )
+    accounts, _, _ = run(ds, as_of=AS_OF)
+    assert accounts[["account", "risk_level", "orphaned"]].to_dict("list") == {
+        # Idle has revenue, Prospect recent activity, Owned an owner who left (the owner rule
+        # counts as one interaction): all three need a new holder now
+        "account": ["Acme", "Idle", "Owned", "Prospect", "Ghost", "Lapsed", "Later"],
+        "risk_level": ["critical"] * 4 + ["dormant"] * 3,
+        "orphaned": [False] + [True] * 6,
+    }
+    assert "dormant" in scoring.RISK_LEVELS and scoring.RISK_LEVELS[-1] == "dormant"
+
+
+def test_dormant_in_count_basis() -> None:
+    ds = Dataset.from_frames(
+        interactions(("A", "Ann", AS_OF), ("A", "Ann", AS_OF)),
+        accounts=pd.DataFrame({"account": ["A", "Ghost"]}),
+    )
+    accounts, _, _ = run(ds)
+    assert scoring.revenue_basis(accounts["revenue"]) == "count"
+    assert accounts[["account", "risk_level", "bus_factor"]].to_dict("list") == {
+        "account": ["A", "Ghost"],
+        "risk_level": ["critical", "dormant"],
+        "bus_factor": [1, 0],
+    }

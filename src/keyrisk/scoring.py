@@ -46,8 +46,9 @@ __all__ = [
     "score_staff",
 ]
 
-#: Risk levels, riskiest first.
-RISK_LEVELS: tuple[str, ...] = ("critical", "high", "medium", "low")
+#: Risk levels, riskiest first. "dormant": orphaned, but with no revenue and no interaction in
+#: the window (a client in name only: nothing to reassign now).
+RISK_LEVELS: tuple[str, ...] = ("critical", "high", "medium", "low", "dormant")
 #: Relative tolerance used when comparing weights (ties, holder threshold).
 TIE_TOLERANCE = 1e-9
 #: An account at or above this share of total revenue with a single holder is critical.
@@ -344,9 +345,10 @@ def gone_staff(
     -------
     pandas.DataFrame
         One row per staff member (union of the staff table, the interactions' staff and the
-        accounts' owners), sorted by name, columns ``staff``, ``active`` (bool), ``gone_reason``
-        ("end date", "active flag", "inactive" or <NA>) and ``last_activity`` (latest interaction
-        date on or before ``as_of``, NaT when none).
+        accounts' owners; a person whose every interaction is dated after ``as_of``, open deals
+        aside, is not there at ``as_of`` and is left out), sorted by name, columns ``staff``,
+        ``active`` (bool), ``gone_reason`` ("end date", "active flag", "inactive" or <NA>) and
+        ``last_activity`` (latest interaction date on or before ``as_of``, NaT when none).
 
     Notes
     -----
@@ -356,8 +358,10 @@ def gone_staff(
     when :math:`last\\_activity \\le as\\_of - inactive\\_days` or when they have no dated
     interaction at all (unless they appear in an undated file: their activity is then unknown
     and they stay active). When ``as_of`` is None (no date anywhere), any recorded end date counts
-    as passed and there is no inactivity rule. Any interaction counts as activity, whatever its
-    kind weight or window; the owner rule is not activity.
+    as passed and there is no inactivity rule. Any interaction on or before ``as_of`` counts as
+    activity, whatever its kind weight or window; an interaction dated after ``as_of`` is not
+    activity at ``as_of`` (it neither sets ``last_activity`` nor keeps anyone active); the owner
+    rule is not activity.
 
     Examples
     --------
@@ -371,15 +375,18 @@ def gone_staff(
     >>> g[["staff", "active", "gone_reason"]].to_dict("list")
     {'staff': ['Ann', 'Bob'], 'active': [True, False], 'gone_reason': [None, 'inactive']}
     """
+    dates = pd.to_datetime(interactions["date"]).dt.normalize()
+    seen = interactions["staff"].astype(_STRING)
+    if has_dates and as_of is not None:
+        # someone seen only after as_of was not there at as_of (an open deal closing later is
+        # pipeline at as_of: its staff member is known)
+        is_open = interactions["stage"].astype(_STRING).str.strip().str.casefold().eq("open")
+        known = dates.isna() | (dates <= _day(as_of)) | is_open.fillna(False).astype(bool)
+        seen = seen[known.to_numpy(dtype=bool)]
     names = pd.concat(
-        [
-            staff["staff"].astype(_STRING),
-            interactions["staff"].astype(_STRING),
-            accounts["owner"].astype(_STRING),
-        ]
+        [staff["staff"].astype(_STRING), seen, accounts["owner"].astype(_STRING)]
     ).dropna()
     index = pd.Index(np.sort(names.unique().astype(object)), name="staff", dtype=_STRING)
-    dates = pd.to_datetime(interactions["date"]).dt.normalize()
     if has_dates:
         usable = dates.notna()
         if as_of is not None:
@@ -463,15 +470,25 @@ def account_revenue(
 
     Notes
     -----
-    :math:`r_i` is the accounts table's revenue when given. Otherwise
-    :math:`r_i = \\max(0, \\sum_k amount_k)` over the rows of account i whose stage is "won" or
-    missing (an order or invoice; a quote without a stage is an open proposal) with
+    :math:`r_i` is the accounts table's revenue when given, 0 when that figure is negative.
+    Otherwise
+
+    .. math::
+
+        r_i = \\max\\left(0, \\sum_k amount_k\\right)
+
+    over the rows of account i whose stage is "won" or missing (an order or invoice; a quote
+    without a stage is an open proposal) with
     :math:`as\\_of - revenue\\_days < d_k \\le as\\_of` (every row when there are no dates;
-    undated rows beside dated ones count too). Lost and open deals are not revenue; open amounts
-    dated after :math:`as\\_of - revenue\\_days` (an open deal's date is its expected close
-    date, often after ``as_of``) are the pipeline. An
-    account with qualifying amounts only outside the window has revenue 0 ("amounts"); one
-    with no qualifying amount at all has unknown revenue (NaN, "unknown").
+    undated rows beside dated ones count too). Credit notes and refunds are negative amounts:
+    they net against the account's sales of the same window, and the clip at 0 is applied once,
+    after netting, so that an account credited more than it bought in the window brings 0, never
+    a negative figure (which would lower the total and inflate every other share). Lost and open
+    deals are not revenue; open amounts dated after :math:`as\\_of - revenue\\_days` (an open
+    deal's date is its expected close date, often after ``as_of``) are the pipeline. An account
+    with qualifying amounts on or before ``as_of`` only outside the window has revenue 0
+    ("amounts"); one with no qualifying amount on or before ``as_of`` has unknown revenue (NaN,
+    "unknown"): an invoice dated after ``as_of`` had not been issued at ``as_of``.
 
     Examples
     --------
@@ -488,7 +505,8 @@ def account_revenue(
     """
     universe = pd.Index(universe, name="account", dtype=_STRING)
     table = _first_per_key(accounts[accounts["account"].notna()], "account")
-    table_revenue = table["revenue"].astype("float64").reindex(universe)
+    # a negative figure (a net credit) is no revenue: r_i is never below 0
+    table_revenue = table["revenue"].astype("float64").reindex(universe).clip(lower=0.0)
     amount = interactions["amount"].to_numpy(dtype="float64", na_value=np.nan)
     stage = interactions["stage"].astype(_STRING).str.strip().str.casefold()
     has_amount = ~np.isnan(amount)
@@ -500,12 +518,16 @@ def account_revenue(
             in_window = undated | ((age >= 0) & (age < settings.revenue_days))
             # an open deal's date is its expected close date, often after as_of
             pipe_window = undated | (age < settings.revenue_days)
+            # what is dated after as_of had not happened at as_of
+            by_as_of = undated | (age >= 0)
     elif has_dates:
         in_window = np.zeros(len(interactions), dtype=bool)
         pipe_window = in_window
+        by_as_of = np.ones(len(interactions), dtype=bool)
     else:
         in_window = np.ones(len(interactions), dtype=bool)
         pipe_window = in_window
+        by_as_of = in_window
     # a quote with no stage is a proposal: pipeline, not revenue
     quote = interactions["kind"].astype(_STRING).eq("quote").to_numpy(dtype=bool, na_value=False)
     no_stage = stage.isna().to_numpy(dtype=bool)
@@ -516,7 +538,7 @@ def account_revenue(
         {
             "account": acc,
             "sales": np.where(has_amount & won & in_window, amount, 0.0),
-            "sold": has_amount & won,
+            "sold": has_amount & won & by_as_of,
             "pipeline": np.where(has_amount & is_open & pipe_window, amount, 0.0),
         }
     )
@@ -680,9 +702,16 @@ def score_accounts(
     top_share and hhi, when the account has no contact). :math:`A_i` = holders minus gone
     staff; :math:`bus\\_factor_i = |A_i|`; orphaned when 0 (an account with no contact at all is
     orphaned). ``orphaned_by_departure``: had holders, all gone. ``revenue_share`` is
-    :math:`r_i / \\sum_k r_k` (1/n in count basis). Risk: critical when orphaned or when
-    :math:`bus\\_factor_i = 1` and :math:`r_i \\ge 10\\%` of total r; high when bus factor 1;
-    medium when 2; low otherwise.
+    :math:`r_i / \\sum_k r_k` (1/n in count basis). Risk:
+
+    - dormant: orphaned, with no revenue (unknown or 0) and no interaction in the window (any
+      kind or weight; the owner rule counts as one): nothing to reassign now;
+    - critical: orphaned and not dormant, or :math:`bus\\_factor_i = 1` and
+      :math:`r_i \\ge 10\\%` of total r;
+    - high when bus factor 1; medium when 2; low otherwise.
+
+    Dormant accounts stay orphaned and keep their r_i in every portfolio figure (in count basis
+    they count 1, like every account).
 
     Examples
     --------
@@ -693,7 +722,7 @@ def score_accounts(
     ...     "revenue_source": "unknown", "pipeline": 0.0, "owner": None, "segment": None,
     ...     "last_contact": pd.NaT}, index=pd.Index(["A", "B"], name="account"))
     >>> score_accounts(h, info)[["account", "bus_factor", "risk_level"]].to_dict("list")
-    {'account': ['A', 'B'], 'bus_factor': [1, 0], 'risk_level': ['critical', 'critical']}
+    {'account': ['A', 'B'], 'bus_factor': [1, 0], 'risk_level': ['critical', 'dormant']}
     """
     index = pd.Index(info.index, name="account", dtype=_STRING)
     r = portfolio_revenue(info["revenue"].set_axis(index))
@@ -715,10 +744,14 @@ def score_accounts(
     orphaned = bus.eq(0)
     share = r / total_r if total_r > 0 else pd.Series(0.0, index=index)
     single = bus.eq(1)
-    critical = orphaned | (single & (share >= CRITICAL_SHARE - 1e-12) & (total_r > 0))
+    # any interaction in the window, whatever its weight (the owner rule counts as one)
+    touched = holders.loc[holders["count"] > 0, "account"].astype(_STRING).unique()
+    earns = pd.Series(info["revenue"].to_numpy(dtype="float64"), index=index).gt(0)
+    dormant = orphaned & ~earns & ~pd.Series(index.isin(touched), index=index)
+    critical = (orphaned & ~dormant) | (single & (share >= CRITICAL_SHARE - 1e-12) & (total_r > 0))
     risk = np.select(
-        [critical.to_numpy(), single.to_numpy(), bus.eq(2).to_numpy()],
-        ["critical", "high", "medium"],
+        [dormant.to_numpy(), critical.to_numpy(), single.to_numpy(), bus.eq(2).to_numpy()],
+        ["dormant", "critical", "high", "medium"],
         default="low",
     )
     with np.errstate(divide="ignore"):

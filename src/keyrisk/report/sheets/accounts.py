@@ -14,6 +14,7 @@ from keyrisk.report.sheets._blocks import (
     _widths,
     _yes,
 )
+from keyrisk.scoring import RISK_LEVELS
 
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
@@ -34,7 +35,7 @@ def accounts_sheet(analysis: Analysis, lang: str) -> SheetSpec:
     """Return the Accounts sheet: every account, riskiest first."""
     basis = analysis.revenue_basis
     acc = analysis.accounts.copy()
-    risk = {lvl: t(f"risk.{lvl}", lang) for lvl in ("critical", "high", "medium", "low")}
+    risk = {lvl: t(f"risk.{lvl}", lang) for lvl in RISK_LEVELS}
     acc["risk_text"] = acc["risk_level"].astype(object).map(lambda v: risk.get(str(v), str(v)))
     acc["orphaned_text"] = acc["orphaned"].map(lambda v: _yes(v, lang))
     acc["source_text"] = (
