@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 
 import numpy as np
 import pandas as pd
@@ -95,7 +96,7 @@ def test_duo_account() -> None:
     bf = bus_factor(holders, rev, orph)
     assert (bf.value, bf.staff, bf.method, bf.cumulative) == (2, ("ann", "bob"), "exact", (0, 100))
     greedy = greedy_bus_factor(holders, rev, orph)
-    assert (greedy.value, greedy.staff, greedy.method) == (2, ("ann", "bob"), "greedy upper bound")
+    assert (greedy.value, greedy.staff, greedy.method) == (2, ("ann", "bob"), "greedy")
     pair = top_pair(holders, rev)
     assert pair is not None
     assert (pair.leave, pair.newly_orphaned, pair.revenue_at_risk) == (("ann", "bob"), ("A",), 100)
@@ -417,3 +418,126 @@ def test_greedy_never_below_exact_on_a_seeded_batch() -> None:
         assert exact.value is not None and greedy.value is not None
         assert greedy.value >= exact.value
         assert exact.canonical and exact.method == "exact"
+
+
+# ---------------------------------------------------------------- trust in the search
+
+# The greedy takes ann (40) first, then needs bob and cat; bob and cat alone orphan 55 of 95,
+# which passes the 52.25 target of coverage 0.55: the exact answer is 2, the greedy 3.
+UPPER = make(
+    {"A": ("ann",), "B": ("bob",), "C": ("cat",), "D": ("bob", "cat")},
+    {"A": 40.0, "B": 10.0, "C": 10.0, "D": 35.0},
+)
+
+
+def test_time_limit_run_out_gives_the_greedy_upper_bound_and_its_lower_bound() -> None:
+    holders, rev, orph = UPPER
+    # a limit that has run out before the search starts: no solver may run
+    bf = exact_bus_factor(holders, rev, orph, coverage=0.55, time_limit=1e-9)
+    assert bf == BusFactor(
+        3, ("ann", "bob", "cat"), "greedy upper bound", 2, (40.0, 50.0, 95.0), 0.55 * 95, 0.0
+    )
+    assert not bf.is_exact
+    assert bf.label == "greedy upper bound (lower bound 2)"
+    # with time, the same portfolio is solved exactly
+    exact = exact_bus_factor(holders, rev, orph, coverage=0.55)
+    assert (exact.value, exact.method, exact.is_exact, exact.label) == (2, "exact", True, "exact")
+
+
+def test_greedy_alone_is_labelled_greedy_with_its_lower_bound() -> None:
+    holders, rev, orph = UPPER
+    for bf in (
+        greedy_bus_factor(holders, rev, orph, coverage=0.55),
+        bus_factor(holders, rev, orph, coverage=0.55, method="greedy"),
+    ):
+        assert (bf.value, bf.staff, bf.method, bf.lower_bound) == (
+            3,
+            ("ann", "bob", "cat"),
+            "greedy",
+            2,
+        )
+        assert not bf.is_exact
+        assert bf.label == "greedy (lower bound 2)"
+    # a greedy answer that meets its lower bound is a proven minimum
+    holders, rev, orph = TEAM
+    team = greedy_bus_factor(holders, rev, orph)
+    assert (team.value, team.method, team.lower_bound, team.is_exact) == (2, "greedy", 2, True)
+    assert team.label == "greedy"
+    trivial = bus_factor(*make({"B": ("ann",)}, {"A": 60.0, "B": 40.0}, orphaned=("A",)))
+    assert (trivial.is_exact, trivial.label) == (True, "trivial")
+
+
+def test_greedy_stops_exactly_when_the_target_is_reached() -> None:
+    # target: half of 4,000,000,000; ann alone orphans 1,999,999,998, two short of it
+    holders, rev, orph = make(
+        {"A": ("ann",), "B": ("bob",), "C": ("cat",)},
+        {"A": 1_999_999_998.0, "B": 1_000_000_001.0, "C": 1_000_000_001.0},
+    )
+    greedy = greedy_bus_factor(holders, rev, orph)
+    assert (greedy.value, greedy.staff, greedy.cumulative) == (
+        2,
+        ("ann", "bob"),
+        (1_999_999_998.0, 2_999_999_999.0),
+    )
+    exact = exact_bus_factor(holders, rev, orph)
+    assert (exact.value, exact.staff, exact.method) == (2, ("ann", "bob"), "exact")
+    # two more for ann: she alone reaches the target exactly, and nobody else is taken
+    holders, rev, orph = make(
+        {"A": ("ann",), "B": ("bob",), "C": ("cat",)},
+        {"A": 2_000_000_000.0, "B": 1_000_000_000.0, "C": 1_000_000_000.0},
+    )
+    for bf in (greedy_bus_factor(holders, rev, orph), exact_bus_factor(holders, rev, orph)):
+        assert (bf.value, bf.staff, bf.cumulative) == (1, ("ann",), (2_000_000_000.0,))
+
+
+@settings(max_examples=100, deadline=None)
+@given(portfolios())
+def test_no_one_leaves_after_the_target_is_reached(
+    case: tuple[pd.DataFrame, pd.Series, pd.Series, float],
+) -> None:
+    holders, rev, orph, coverage = case
+    slack = 1e-12 * float(rev.sum())
+    for bf in (
+        greedy_bus_factor(holders, rev, orph, coverage=coverage),
+        exact_bus_factor(holders, rev, orph, coverage=coverage),
+    ):
+        if not bf.value:
+            continue
+        assert len(bf.staff) == len(bf.cumulative) == bf.value
+        assert all(c < bf.target - slack for c in bf.cumulative[:-1])
+        assert bf.cumulative[-1] >= bf.target - slack
+
+
+def synthetic(
+    n_staff: int, n_accounts: int, seed: int = 0
+) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """A seeded portfolio: 1 to 3 holders per account drawn with a Zipf skew, lognormal revenue."""
+    rng = np.random.default_rng(seed)
+    names = np.array([f"s{j:04d}" for j in range(n_staff)], dtype=object)
+    popularity = 1.0 / np.arange(1, n_staff + 1)
+    popularity = (popularity / popularity.sum())[rng.permutation(n_staff)]
+    accounts = np.array([f"a{i:07d}" for i in range(n_accounts)], dtype=object)
+    k = rng.choice([1, 2, 3], size=n_accounts, p=[0.5, 0.35, 0.15])
+    draws = rng.choice(n_staff, size=(n_accounts, 3), p=popularity)
+    keep = np.arange(3)[None, :] < k[:, None]
+    rows = np.repeat(np.arange(n_accounts), 3).reshape(n_accounts, 3)
+    holders = pd.DataFrame({"account": accounts[rows[keep]], "staff": names[draws[keep]]})
+    revenue = pd.Series(rng.lognormal(8.0, 1.5, size=n_accounts), index=accounts)
+    return holders.drop_duplicates(ignore_index=True), revenue, pd.Series(False, index=accounts)
+
+
+@pytest.mark.slow
+def test_time_limit_is_honoured_end_to_end() -> None:
+    # 500 staff x 100,000 accounts: grouping, bounds, solver, naming rule and leaving order
+    # all fit in the limit (it overran a 1 s limit by 2x when naming and ordering ignored it)
+    holders, rev, orph = synthetic(500, 100_000)
+    start = time.perf_counter()
+    bf = exact_bus_factor(holders, rev, orph, time_limit=1.0)
+    elapsed = time.perf_counter() - start
+    assert elapsed <= 1.5, f"{elapsed:.2f} s for a 1 s limit"
+    assert bf.value is not None and bf.lower_bound is not None
+    assert bf.lower_bound <= bf.value
+    assert bf.is_exact == (bf.method == "exact")
+    assert (bf.lower_bound == bf.value) == bf.is_exact
+    assert len(bf.staff) == len(bf.cumulative) == bf.value
+    assert bf.cumulative[-1] >= bf.target and all(c < bf.target for c in bf.cumulative[:-1])

@@ -323,6 +323,8 @@ def _bus_dict(bus: pf.BusFactor) -> dict[str, Any]:
         "staff": list(bus.staff),
         "method": bus.method,
         "lower_bound": bus.lower_bound,
+        "is_exact": bus.is_exact,
+        "label": bus.label,
         "target": bus.target,
         "cumulative": list(bus.cumulative),
         "already_orphaned": bus.already_orphaned,
@@ -674,7 +676,7 @@ class Analysis:
         bus = p.revenue_bus_factor
         return (
             f"<Analysis as_of={self.as_of} accounts={p.n_accounts} staff={p.n_staff} "
-            f"({p.n_staff_active} active) revenue_bus_factor={bus.value} ({bus.method}): "
+            f"({p.n_staff_active} active) revenue_bus_factor={bus.value} ({bus.label}): "
             f"{p.headline}>"
         )
 
@@ -690,7 +692,7 @@ class Analysis:
             (f"total {unit}", f"{p.total_revenue:,.0f}"),
             (
                 f"{unit} bus factor",
-                f"{bus.value if bus.value is not None else 'not reached'} ({bus.method})"
+                f"{bus.value if bus.value is not None else 'not reached'} ({bus.label})"
                 + (f": {', '.join(bus.staff[: bus.value or 0])}" if bus.value else ""),
             ),
             ("single-holder share", _percent(p.single_holder_revenue_share)),

@@ -14,8 +14,12 @@ Conventions shared by every function of this module:
   is the sum of the revenue so cleaned;
 - holder rows naming an account absent from ``revenue`` count with revenue 0;
 - "smallest name" means the smallest string in Python (code point) order;
-- two revenue figures are equal when they differ by at most ``1e-9`` times the total revenue
-  (floating-point sums are never compared exactly).
+- two revenue figures are equal when they differ by at most the rounding error that their
+  floating-point sums can carry, ``(n + 4096) * 2.2e-16`` times the total revenue with n the
+  number of accounts (``tol``; the 4096 cover the rounding of the lower bound's splits): a
+  target is reached when the orphaned revenue is at least ``target - tol``. So rounding never
+  decides, and a real shortfall is never taken for reaching the target (two euros short of
+  two billion is short).
 
 Everything is vectorised with numpy, pandas and scipy.sparse: accounts that share the same set of
 active holders are aggregated into one *group* first, which shrinks the problems a lot.
@@ -27,6 +31,7 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -49,13 +54,21 @@ __all__ = [
     "top_pair",
 ]
 
-#: Relative tolerance used to compare revenue figures (times the total revenue).
+#: Relative tolerance of the client elephant factor (times the total revenue).
 REL_TOL = 1e-9
+#: Machine epsilon of float64: the relative rounding error of one addition is at most this.
+EPS = float(np.finfo(np.float64).eps)
+#: Extra terms in the rounding tolerance of the sums (see the module's conventions).
+TOL_TERMS = 4096
+#: Margin, in people, when a fractional lower bound is rounded up.
+BOUND_SLACK = 1e-9
 
-#: Method labels of :class:`BusFactor`.
+#: Methods of :class:`BusFactor`.
 EXACT = "exact"
-GREEDY = "greedy upper bound"
+GREEDY_BOUND = "greedy upper bound"
+GREEDY = "greedy"
 TRIVIAL = "trivial"
+METHODS = (EXACT, GREEDY_BOUND, GREEDY, TRIVIAL)
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,12 +115,16 @@ class BusFactor:
         The number of people; ``None`` when it is not defined (no revenue at all) or when even the
         departure of every active staff member does not reach the target.
     staff : tuple of str
-        The people, in the order they leave (greatest marginal gain first).
-    method : {"exact", "greedy upper bound", "trivial"}
-        How the value was obtained. "trivial": the already-orphaned accounts reach the target
-        (value 0), or there is no revenue (value ``None``).
+        The people, in the order they leave (greatest marginal gain first); the target is
+        reached with the last one and not before.
+    method : {"exact", "greedy upper bound", "greedy", "trivial"}
+        How the value was obtained. "exact": proven minimum. "greedy upper bound": the exact
+        search ran out of time; ``value`` is the best set found, an upper bound, and
+        ``lower_bound`` what was proven. "greedy": the greedy search alone (the exact one was
+        not attempted). "trivial": the already-orphaned accounts reach the target (value 0),
+        or there is no revenue (value ``None``).
     lower_bound : int or None
-        The best lower bound known (equal to ``value`` when the method is "exact").
+        The best lower bound proven (equal to ``value`` when the method is "exact").
     cumulative : tuple of float
         Revenue orphaned (including the already-orphaned accounts) after each person leaves.
     target : float
@@ -128,6 +145,39 @@ class BusFactor:
     target: float
     already_orphaned: float
     canonical: bool = True
+
+    @property
+    def is_exact(self) -> bool:
+        """Whether ``value`` is proven to be the minimum.
+
+        True for "exact" and "trivial", and for a greedy answer that meets its lower bound.
+
+        Examples
+        --------
+        >>> BusFactor(3, ("a", "b", "c"), "greedy upper bound", 2, (), 5.0, 0.0).is_exact
+        False
+        """
+        if self.method in (EXACT, TRIVIAL):
+            return True
+        return self.value is not None and self.lower_bound == self.value
+
+    @property
+    def label(self) -> str:
+        """The method as shown, with the lower bound when the value is not proven.
+
+        Every place that shows a bus factor shows this (or its translation, built from
+        ``method`` and ``lower_bound`` the same way).
+
+        Examples
+        --------
+        >>> BusFactor(3, ("a", "b", "c"), "greedy upper bound", 2, (), 5.0, 0.0).label
+        'greedy upper bound (lower bound 2)'
+        >>> BusFactor(2, ("a", "b"), "exact", 2, (), 5.0, 0.0).label
+        'exact'
+        """
+        if self.is_exact or self.lower_bound is None:
+            return self.method
+        return f"{self.method} (lower bound {self.lower_bound})"
 
 
 @dataclass(frozen=True)
@@ -179,10 +229,10 @@ def _clean_revenue(revenue: pd.Series) -> pd.Series:
         raise UsageError("revenue must be a pandas Series indexed by account.")
     if not revenue.index.is_unique:
         raise UsageError("revenue must have one value per account (its index has duplicates).")
-    values = pd.to_numeric(revenue, errors="coerce").astype("float64")
-    values = values.where(np.isfinite(values), 0.0).clip(lower=0.0)
-    values.index = revenue.index.astype(str)
-    return values
+    numbers = pd.to_numeric(revenue, errors="coerce")
+    values = np.asarray(numbers.to_numpy(dtype="float64", na_value=np.nan), dtype=np.float64)
+    values = np.maximum(np.where(np.isfinite(values), values, 0.0), 0.0)
+    return pd.Series(values, index=_text(revenue.index), name=revenue.name)
 
 
 def _clean_holders(holders: pd.DataFrame) -> pd.DataFrame:
@@ -215,18 +265,29 @@ def _check_time_limit(time_limit: float) -> float:
     return float(time_limit)
 
 
+def _text(values: pd.Series | pd.Index) -> pd.Series | pd.Index:
+    """The values as strings (as they are when they already are strings)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return values
+    return values.astype(str)
+
+
 @dataclass
 class _Groups:
-    """Accounts aggregated by their set of active holders (internal)."""
+    """Accounts aggregated by their set of active holders (internal).
+
+    Groups are sorted by size, then by their holders' codes; ``inc`` holds, row by row, each
+    group's holders in ascending code (hence name) order.
+    """
 
     names: np.ndarray  # staff names, sorted: code j <-> names[j]
-    members: np.ndarray  # (G, kmax) staff codes, -1 padding, each row sorted ascending
     size: np.ndarray  # (G,) number of holders
     rev: np.ndarray  # (G,) revenue of the group
     inc: sparse.csr_matrix  # (G, n) incidence: inc[g, j] = 1 when j holds group g
     inc_t: sparse.csr_matrix  # its transpose (n, G)
     total: float
     already: float
+    n_accounts: int
 
     @property
     def n(self) -> int:
@@ -234,7 +295,20 @@ class _Groups:
 
     @property
     def tol(self) -> float:
-        return REL_TOL * self.total
+        """Two revenue figures closer than this are equal (rounding error of their sums)."""
+        return (self.n_accounts + TOL_TERMS) * EPS * self.total
+
+    @cached_property
+    def held(self) -> np.ndarray:
+        """Revenue of the groups each staff member holds."""
+        return np.asarray(self.inc_t @ self.rev)
+
+    def members(self, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The holders of ``groups``: (group of each entry, staff code), group by group."""
+        sizes = self.size[groups]
+        starts = self.inc.indptr[groups]
+        offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        return np.repeat(groups, sizes), self.inc.indices[np.repeat(starts, sizes) + offsets]
 
     def orphaned_by(self, chosen: np.ndarray) -> float:
         """Revenue orphaned (already orphaned included) when the staff in ``chosen`` leave."""
@@ -244,9 +318,33 @@ class _Groups:
         return self.already + float(self.rev[covered].sum())
 
 
+def _group_ids(codes: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``codes`` (m, s), sorted: (index of each distinct row's first copy, id of
+    every row)."""
+    s = codes.shape[1]
+    if base**s < 2**62:  # one integer per row
+        key = codes[:, 0].astype(np.int64)
+        for c in range(1, s):
+            key = key * base + codes[:, c]
+        _, first, ids = np.unique(key, return_index=True, return_inverse=True)
+        return first, ids.reshape(-1)
+    order = np.lexsort(codes.T[::-1])
+    ordered = codes[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+    ids = np.empty(len(order), dtype=np.int64)
+    ids[order] = np.cumsum(new) - 1
+    return order[new], ids
+
+
 def _groups(holders: pd.DataFrame, revenue: pd.Series, orphaned: pd.Series | None) -> _Groups:
     rev = _clean_revenue(revenue)
-    h = _clean_holders(holders)
+    if not isinstance(holders, pd.DataFrame):
+        raise UsageError("holders must be a DataFrame with columns 'account' and 'staff'.")
+    missing = {"account", "staff"} - set(holders.columns)
+    if missing:
+        raise UsageError(f"holders lacks the column(s) {', '.join(sorted(missing))}.")
+    frame = holders[["account", "staff"]].dropna()
     if orphaned is None:
         orph = np.zeros(len(rev), dtype=bool)
     else:
@@ -256,48 +354,69 @@ def _groups(holders: pd.DataFrame, revenue: pd.Series, orphaned: pd.Series | Non
             o = orphaned.astype("boolean").fillna(False).astype(bool)
         except (TypeError, ValueError):
             raise UsageError("orphaned must hold True/False values.") from None
-        o.index = o.index.astype(str)
-        if not o.index.is_unique:
+        o.index = _text(o.index)
+        if o.index.equals(rev.index):
+            orph = o.to_numpy(dtype=bool)
+        elif not o.index.is_unique:
             raise UsageError("orphaned must have one value per account (duplicated index).")
-        orph = o.reindex(rev.index, fill_value=False).to_numpy(dtype=bool)
-    pos = rev.index.get_indexer(h["account"].to_numpy())
-    keep = pos >= 0
-    pos = pos[keep]
-    staff = h["staff"].to_numpy()[keep]
+        else:
+            orph = o.reindex(rev.index, fill_value=False).to_numpy(dtype=bool)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # the position of each row's account in ``rev`` (-1: not there), by one hash join in Arrow
+    where = pc.index_in(pa.array(_text(frame["account"])), value_set=pa.array(_text(rev.index)))
+    pos = pc.fill_null(where, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     # accounts flagged orphaned have no active holder by definition: their rows are ignored
-    active_row = ~orph[pos]
-    pos, staff = pos[active_row], staff[active_row]
-    names, scode = np.unique(staff.astype(str), return_inverse=True)
-    names = names.astype(object)
+    keep = pos >= 0
+    keep[keep] = ~orph[pos[keep]]
+    pos = pos[keep]
+    codes, uniques = pd.factorize(_text(frame["staff"])[keep])
+    codes = np.asarray(codes, dtype=np.int64)
+    labels = [str(u) for u in uniques]
+    ranked = sorted(range(len(labels)), key=labels.__getitem__)  # code point order
+    names = np.array([labels[i] for i in ranked], dtype=object)
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[ranked] = np.arange(len(uniques))
+    n = len(names)
     rev_values = rev.to_numpy()
-    has_holder = np.zeros(len(rev), dtype=bool)
-    has_holder[pos] = True
     total = float(rev_values.sum())
-    already = float(rev_values[~has_holder].sum())
     if len(pos) == 0:
-        empty = sparse.csr_matrix((0, len(names)))
+        empty = sparse.csr_matrix((0, n))
+        already = total
         return _Groups(
-            names, np.zeros((0, 0), dtype=np.int64), np.zeros(0, dtype=np.int64),
-            np.zeros(0), empty, empty.T.tocsr(), total, already,
+            names, np.zeros(0, dtype=np.int64), np.zeros(0), empty, empty.T.tocsr(), total,
+            already, len(rev),
         )  # fmt: skip
-    order = np.lexsort((scode, pos))
-    pos, scode = pos[order], scode[order]
-    acc, acc_row = np.unique(pos, return_inverse=True)  # dense row per account with holders
-    first = np.searchsorted(acc_row, acc_row, side="left")
-    rank = np.arange(len(acc_row)) - first
-    kmax = int(rank.max()) + 1
-    padded = np.full((len(acc), kmax), -1, dtype=np.int64)
-    padded[acc_row, rank] = scode
-    members, gid = np.unique(padded, axis=0, return_inverse=True)
-    gid = gid.reshape(-1)
-    n_groups = len(members)
-    grev = np.bincount(gid, weights=rev_values[acc], minlength=n_groups)
-    size = (members >= 0).sum(axis=1)
-    rows, cols = np.nonzero(members >= 0)
+    # one (account, staff) pair per row, sorted by account then staff
+    pairs = np.sort(pos * n + rank[codes])
+    pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
+    pos, scode = pairs // n, pairs % n
+    start = np.flatnonzero(np.concatenate([[True], pos[1:] != pos[:-1]]))
+    acc = pos[start]  # accounts with holders, in revenue order
+    acc_size = np.diff(np.append(start, len(pos)))
+    has_holder = np.zeros(len(rev), dtype=bool)
+    has_holder[acc] = True
+    already = float(rev_values[~has_holder].sum())
+    gid = np.empty(len(acc), dtype=np.int64)
+    blocks: list[np.ndarray] = []
+    sizes: list[np.ndarray] = []
+    n_groups = 0
+    for s in np.unique(acc_size).tolist():
+        rows = np.flatnonzero(acc_size == s)
+        members = scode[start[rows][:, None] + np.arange(s)]
+        first, ids = _group_ids(members, n)
+        gid[rows] = n_groups + ids
+        blocks.append(members[first].reshape(-1))
+        sizes.append(np.full(len(first), s, dtype=np.int64))
+        n_groups += len(first)
+    size = np.concatenate(sizes)
+    indptr = np.concatenate([[0], np.cumsum(size)])
     inc = sparse.csr_matrix(
-        (np.ones(len(rows)), (rows, members[rows, cols])), shape=(n_groups, len(names))
+        (np.ones(int(indptr[-1])), np.concatenate(blocks), indptr), shape=(n_groups, n)
     )
-    return _Groups(names, members, size, grev, inc, inc.T.tocsr(), total, already)
+    grev = np.bincount(gid, weights=rev_values[acc], minlength=n_groups)
+    return _Groups(names, size, grev, inc, inc.T.tocsr(), total, already, len(rev))
 
 
 # --------------------------------------------------------------------------------------------
@@ -399,41 +518,55 @@ def _greedy_core(
     start: np.ndarray | None = None,
     allowed: np.ndarray | None = None,
     max_size: int | None = None,
+    *,
+    by_held: bool = True,
 ) -> tuple[list[int], list[float], bool]:
     """Greedy removals from ``start`` among ``allowed`` until ``target`` is reached.
 
     Returns the staff codes removed (``start`` excluded), the orphaned revenue after each, and
-    whether the target was reached. Tie-breaking: marginal gain desc, then revenue still held
-    (not yet orphaned) desc, then smallest name.
+    whether the target was reached: the search stops at the first removal that reaches it.
+    Tie-breaking: marginal gain desc, then (``by_held``) revenue held desc, then smallest name.
+    The revenue a staff member still holds does not change while they stay (every group they
+    hold keeps them), so it is :attr:`_Groups.held`. Each removal updates only the groups the
+    person held: the cost of a step is the size of their book, not of the portfolio.
     """
     tol = g.tol
+    reach = target - tol
     removed = np.zeros(g.n, dtype=bool)
     remaining = g.size.astype(np.int64).copy()
     if start is not None and start.any():
         removed |= start
         remaining -= np.asarray(g.inc @ start.astype(np.float64)).round().astype(np.int64)
     can = ~removed if allowed is None else (allowed & ~removed)
+    # gain[j]: revenue of the groups j is the last to hold
+    gain = np.array(g.inc_t @ np.where(remaining == 1, g.rev, 0.0), dtype=np.float64)
+    held = g.held
+    orphaned = g.already + float(g.rev[remaining == 0].sum())
     order: list[int] = []
     cumulative: list[float] = []
-    orphaned = g.already + float(g.rev[remaining == 0].sum())
     limit = g.n if max_size is None else max_size
-    while orphaned < target - tol and len(order) < limit and can.any():
-        gain = g.inc_t @ np.where(remaining == 1, g.rev, 0.0)
-        held = g.inc_t @ np.where(remaining > 0, g.rev, 0.0)
-        gain = np.where(can, gain, -np.inf)
-        best = gain.max()
-        cand = can & (gain >= best - tol)
-        held = np.where(cand, held, -np.inf)
-        cand &= held >= held.max() - tol
-        j = int(np.flatnonzero(cand)[0])  # codes follow name order: smallest name
+    indptr, indices = g.inc_t.indptr, g.inc_t.indices
+    while orphaned < reach and len(order) < limit and can.any():
+        values = np.where(can, gain, -np.inf)
+        cand = values >= values.max() - tol
+        if by_held and np.count_nonzero(cand) > 1:
+            h = np.where(cand, held, -np.inf)
+            cand &= h >= h.max() - tol
+        j = int(np.argmax(cand))  # the first candidate: codes follow name order
         removed[j] = True
         can[j] = False
-        col = g.inc_t.indices[g.inc_t.indptr[j] : g.inc_t.indptr[j + 1]]
+        col = indices[indptr[j] : indptr[j + 1]]
         remaining[col] -= 1
-        orphaned = g.already + float(g.rev[remaining == 0].sum())
+        left = remaining[col]
+        orphaned += float(g.rev[col[left == 0]].sum())
+        last = col[left == 1]
+        if len(last):
+            grp, who = g.members(last)
+            stay = ~removed[who]
+            np.add.at(gain, who[stay], g.rev[grp[stay]])
         order.append(j)
         cumulative.append(orphaned)
-    return order, cumulative, orphaned >= target - tol
+    return order, cumulative, orphaned >= reach
 
 
 def _empty_result(g: _Groups, target: float) -> BusFactor | None:
@@ -465,6 +598,7 @@ def _lower_bound(
     iterations: int = 200,
     forced: np.ndarray | None = None,
     allowed: np.ndarray | None = None,
+    deadline: float | None = None,
 ) -> tuple[int, np.ndarray]:
     """A lower bound of the bus factor, and the staff weights that give it.
 
@@ -474,10 +608,15 @@ def _lower_bound(
     as many people as the fractional cover of T - O by the largest W_j. Starting from equal
     splits, revenue of groups that mix the current top people with others is moved, step by
     step, to the others (a subgradient step on the sum of the top weights); the bound tends to
-    the LP relaxation's. Stops early once it reaches ``upper``.
+    the LP relaxation's. Stops early once it reaches ``upper``, or at ``deadline`` (after the
+    first step: the bound of the equal splits is always given).
 
     With ``forced`` (staff that must leave) and ``allowed`` (the only other staff that may), the
     bound is that of the sets X with forced ⊆ X ⊆ forced ∪ allowed.
+
+    The target is lowered by the rounding tolerance of the sums (:attr:`_Groups.tol`, which also
+    covers the rounding of the splits), so the fractional cover is rounded up with a margin of
+    ``1e-9`` person only.
     """
     need = target - g.already - g.tol
     if need <= 0:
@@ -494,6 +633,8 @@ def _lower_bound(
     best_w = np.zeros(g.n)
     choosable = np.flatnonzero(allowed)
     for it in range(iterations):
+        if it and deadline is not None and time.monotonic() >= deadline:
+            break
         weights = np.bincount(cols, weights=lam, minlength=g.n)
         rest = need - float(weights[forced].sum())
         if float(weights[choosable].sum()) < rest:
@@ -502,7 +643,7 @@ def _lower_bound(
         bound = n_forced + extra
         if bound > best:
             best, best_w = bound, weights.astype(np.float64)
-        if upper is not None and math.ceil(best - 1e-7) >= upper:
+        if upper is not None and math.ceil(best - BOUND_SLACK) >= upper:
             break
         k = max(0, math.ceil(extra))
         top = forced.copy()
@@ -514,7 +655,7 @@ def _lower_bound(
         mass = np.bincount(rows, weights=np.where(move, alpha * lam, 0.0), minlength=n_groups)
         lam = np.where(move, lam * (1.0 - alpha), lam)
         lam = np.where(in_top, lam, lam + (mass / np.maximum(n_out, 1.0))[rows])
-    return max(1, math.ceil(best - 1e-7)), best_w
+    return max(1, math.ceil(best - BOUND_SLACK)), best_w
 
 
 def greedy_bus_factor(
@@ -541,17 +682,19 @@ def greedy_bus_factor(
     Returns
     -------
     BusFactor
-        ``method`` is "greedy upper bound" (or "trivial"); ``lower_bound`` is the simple bound of
-        the Notes.
+        ``method`` is "greedy" (or "trivial"); ``lower_bound`` is the bound of the Notes. When
+        it equals ``value`` the greedy answer is a proven minimum (``is_exact``).
 
     Notes
     -----
     Target T = coverage * sum_i r_i; already-orphaned revenue O. Starting from nobody, the method
     repeatedly removes the active staff member with the greatest marginal gain in orphaned
-    revenue, until O + orphaned revenue >= T. The method's tie-breaking: greatest marginal gain,
-    then greatest revenue still held (accounts they hold that are not yet orphaned), then smallest
-    name. Lower bound: the fewest k such that the k largest "revenue held" figures sum to at
-    least T - O.
+    revenue, and stops as soon as O + orphaned revenue >= T: nobody is added once the target
+    is reached. The method's tie-breaking: greatest marginal gain, then greatest revenue still
+    held (accounts they hold that are not yet orphaned), then smallest name. Lower bound: any
+    split of each account's revenue among its holders gives each person a weight, and a set X
+    orphans at most O plus the weights of X; so X needs at least the fewest people whose largest
+    weights reach T - O (fractionally, rounded up), the splits being improved step by step.
 
     Examples
     --------
@@ -560,8 +703,8 @@ def greedy_bus_factor(
     >>> revenue = pd.Series({"A": 50.0, "B": 30.0, "C": 20.0})
     >>> orphaned = pd.Series(False, index=revenue.index)
     >>> bf = greedy_bus_factor(holders, revenue, orphaned, coverage=0.6)
-    >>> bf.value, bf.staff, bf.cumulative
-    (2, ('ann', 'bob'), (50.0, 80.0))
+    >>> bf.value, bf.staff, bf.cumulative, bf.method
+    (2, ('ann', 'bob'), (50.0, 80.0), 'greedy')
     """
     cov = _check_coverage(coverage)
     g = _groups(holders, revenue, orphaned)
@@ -664,18 +807,44 @@ class _Model:
         return chosen, proven, dual
 
 
-def _reorder(g: _Groups, chosen: Iterable[int]) -> tuple[list[int], list[float]]:
-    """Order a chosen set by marginal gain (ties: smallest name); return it with cumulative."""
-    left = sorted(int(j) for j in chosen)
-    order: list[int] = []
-    cumulative: list[float] = []
-    while left:
-        values = [g.orphaned_by(np.array([*order, j], dtype=np.int64)) for j in left]
-        best = max(values)
-        pick = next(i for i, v in enumerate(values) if v >= best - g.tol)
-        order.append(left.pop(pick))
-        cumulative.append(values[pick])
+def _reorder(g: _Groups, chosen: Iterable[int], target: float) -> tuple[list[int], list[float]]:
+    """Put a chosen set in leaving order: greatest marginal gain first (ties: smallest name).
+
+    Stops at the first person whose departure reaches the target: the people after them are not
+    needed (a minimum set is never cut; a set with superfluous members is).
+    """
+    allowed = np.zeros(g.n, dtype=bool)
+    allowed[np.asarray(list(chosen), dtype=np.int64)] = True
+    order, cumulative, _ = _greedy_core(g, target, allowed=allowed, by_held=False)
     return order, cumulative
+
+
+class _Orphans:
+    """What a set of leavers orphans, to try swaps of one member for an outsider (internal)."""
+
+    def __init__(self, g: _Groups, chosen: np.ndarray) -> None:
+        self.g = g
+        self.chosen = chosen.copy()
+        self.count = np.asarray(g.inc @ chosen.astype(np.float64))  # leavers per group
+        full = self.count >= g.size - 0.5
+        self.orphaned = g.already + float(g.rev[full].sum())
+        # loss[m]: revenue orphaned by the set that m's staying would keep
+        self.loss = np.asarray(g.inc_t @ np.where(full, g.rev, 0.0))
+
+    def swapped(self, j: int) -> np.ndarray:
+        """Revenue orphaned by the set with each member m replaced by ``j`` (not in the set).
+
+        Groups that j alone keeps from being orphaned join, unless m holds them too; groups
+        that m holds leave.
+        """
+        g = self.g
+        col = g.inc_t.indices[g.inc_t.indptr[j] : g.inc_t.indptr[j + 1]]
+        joins = col[self.count[col] >= g.size[col] - 1.5]
+        shared = np.zeros(g.n)
+        if len(joins):
+            grp, who = g.members(joins)
+            np.add.at(shared, who, g.rev[grp])
+        return self.orphaned - self.loss + float(g.rev[joins].sum()) - shared
 
 
 def _canonical(
@@ -691,15 +860,21 @@ def _canonical(
     Staff are visited in name order; each is kept in the set when some minimum set contains it
     together with the staff kept so far and none of the staff rejected so far. The current
     solution answers for free when it contains the staff member; otherwise the weights of
-    :func:`_lower_bound`, a simple bound, a greedy completion and, last, the integer program
-    decide.
+    :func:`_lower_bound`, a simple bound, a swap of one member, a greedy completion and, last,
+    the integer program decide. Every step looks at the clock: past ``deadline`` the current
+    (minimum, not canonical) set is returned with ``False``.
     """
     k = len(chosen)
     current = np.zeros(g.n, dtype=bool)
     current[chosen] = True
+    state = _Orphans(g, current)
     fixed1 = np.zeros(g.n, dtype=bool)
     tol = g.tol
-    held_all = np.asarray(g.inc_t @ g.rev)
+    held_all = g.held
+
+    def late() -> bool:
+        return time.monotonic() >= deadline
+
     for j in range(g.n):
         if fixed1.sum() == k:
             return np.flatnonzero(fixed1), True
@@ -708,7 +883,7 @@ def _canonical(
             continue
         if held_all[j] <= 0:
             continue  # holds no revenue: never needed in a minimum set
-        if time.monotonic() >= deadline:
+        if late():
             return np.flatnonzero(current), False
         trial = fixed1.copy()
         trial[j] = True
@@ -719,8 +894,11 @@ def _canonical(
         top_w = np.sort(weights[allowed])[::-1][:slots]
         if g.already + float(weights[trial].sum() + top_w.sum()) < target - tol:
             continue
-        if _lower_bound(g, target, k + 1, 100, forced=trial, allowed=allowed)[0] > k:
+        bound, _ = _lower_bound(g, target, k + 1, 100, trial, allowed, deadline)
+        if bound > k:
             continue
+        if late():
+            return np.flatnonzero(current), False
         # bound: groups still orphanable lie within trial + allowed, not within trial
         inside = np.asarray(g.inc @ (trial | allowed).astype(np.float64)) >= g.size - 0.5
         in_trial = np.asarray(g.inc @ trial.astype(np.float64)) >= g.size - 0.5
@@ -729,34 +907,38 @@ def _canonical(
         extra = np.sort(extra[allowed])[::-1][:slots]
         if base + float(extra.sum()) < target - tol:
             continue
-        swapped = False
-        for m in np.flatnonzero(current & ~fixed1):  # at most k swaps: one member for j
-            candidate = current.copy()
-            candidate[m], candidate[j] = False, True
-            if g.orphaned_by(np.flatnonzero(candidate)) >= target - tol:
-                current, swapped = candidate, True
-                break
-        if swapped:
+        # a swap: one member not yet kept leaves the set, j joins it
+        fits = np.flatnonzero(current & ~fixed1 & (state.swapped(j) >= target - tol))
+        if len(fits):
+            current[fits[0]], current[j] = False, True
+            state = _Orphans(g, current)
             fixed1[j] = True
             continue
+        if late():
+            return np.flatnonzero(current), False
         order, _, reached = _greedy_core(g, target, start=trial, allowed=allowed, max_size=slots)
         if reached:
             current = trial.copy()
             current[order] = True
+            state = _Orphans(g, current)
             fixed1[j] = True
             continue
+        if late():
+            return np.flatnonzero(current), False
         if model is None:
             model = _Model(g, target)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return np.flatnonzero(current), False
         lb_x = trial.astype(np.float64)
         ub_x = (trial | allowed).astype(np.float64)
-        found, _, _ = model.solve(
-            deadline - time.monotonic(), max_size=k, lb_x=lb_x, ub_x=ub_x, feasibility=True
-        )
+        found, _, _ = model.solve(left, max_size=k, lb_x=lb_x, ub_x=ub_x, feasibility=True)
         if found is not None and len(found) <= k and g.orphaned_by(found) >= target - tol:
             current = np.zeros(g.n, dtype=bool)
             current[found] = True
+            state = _Orphans(g, current)
             fixed1[j] = True
-        elif time.monotonic() >= deadline:
+        elif late():
             return np.flatnonzero(current), False
     if fixed1.sum() == k:
         return np.flatnonzero(fixed1), True
@@ -785,15 +967,17 @@ def exact_bus_factor(
     coverage : float in (0, 1], default 0.5
         Share of the total revenue that must be orphaned.
     time_limit : float, default 10.0
-        Seconds allowed to the whole search (solver and naming rule).
+        Seconds allowed to the whole call: grouping the accounts, the greedy search, the bounds,
+        building and solving the integer program, the naming rule and the leaving order.
 
     Returns
     -------
     BusFactor
         ``method`` "exact" when optimality is proven; "greedy upper bound" when the time limit
-        stopped the solver first (the best of the greedy answer and the solver's incumbent, with
-        the solver's dual bound, rounded up, as ``lower_bound``); "trivial" when the accounts
-        already orphaned reach the target (0) or there is no revenue (None).
+        ran out first (the best of the greedy answer and the solver's incumbent, with the best
+        lower bound proven by then: the weights bound of :func:`greedy_bus_factor` or the
+        solver's dual bound, rounded up); "trivial" when the accounts already orphaned reach the
+        target (0) or there is no revenue (None).
 
     Notes
     -----
@@ -802,17 +986,27 @@ def exact_bus_factor(
 
         minimise    sum_j x_j
         subject to  y_g <= x_j              for every g and every j in S_g
-                    sum_g r_g y_g >= T - O - 1e-9 * sum_i r_i
+                    sum_g r_g y_g >= T - O - tol
                     x_j in {0, 1},  0 <= y_g <= 1
 
-    The greedy answer (see :func:`greedy_bus_factor`) is computed first; when it meets the simple
-    lower bound no solver runs. The solution is checked with exact arithmetic on the data.
+    where tol is the rounding tolerance of the module (see its conventions). The greedy answer
+    (see :func:`greedy_bus_factor`) is computed first; when it meets the lower bound no solver
+    runs. Every answer is checked on the data, outside the solver and its tolerances.
+
+    Time limit: the clock starts when the function is called. Grouping and the greedy search
+    always run (they give the answer of last resort); every later step (each round of the
+    bounds, building the program, the solver, each step of the naming rule) starts only if time
+    is left, and the solver gets only the time left. About two greedy runs' worth of time is kept
+    for the leaving order, which is incremental (each step updates only the groups of the person
+    who leaves). So the call ends within the limit, give or take one step of the naming rule,
+    unless grouping and the greedy search alone take longer.
 
     Naming rule for ties: when several minimum sets exist, the one named is the
     lexicographically smallest tuple of sorted names (the alphabetically first staff member who
     belongs to some minimum set is in it, and so on). ``staff`` lists it in leaving order:
     at each step the member whose departure orphans the most additional revenue, ties smallest
-    name.
+    name, up to the first that reaches the target. When the limit stops the naming rule, the
+    value is still proven and ``canonical`` is False.
 
     Examples
     --------
@@ -834,36 +1028,45 @@ def exact_bus_factor(
     trivial = _empty_result(g, target)
     if trivial is not None:
         return trivial
+    started = time.monotonic()
     greedy_order, _, reached = _greedy_core(g, target)
     if not reached:  # cannot happen with positive revenue, kept for safety
-        return BusFactor(None, (), GREEDY, None, (), target, g.already)
+        return BusFactor(None, (), GREEDY_BOUND, None, (), target, g.already)
+    # kept for the leaving order at the end: about two greedy runs
+    stop = deadline - min(0.25 * limit, 2.0 * (time.monotonic() - started))
     best = np.array(sorted(greedy_order), dtype=np.int64)
-    lower, weights = _lower_bound(g, target, upper=len(best))
-    proven = len(best) == lower
+    lower, weights = _lower_bound(g, target, upper=len(best), deadline=stop)
+    proven = len(best) <= lower
     model: _Model | None = None
-    if not proven:
+    if not proven and time.monotonic() < stop:
         model = _Model(g, target)
-        found, solved, dual = model.solve(deadline - time.monotonic(), max_size=len(best))
-        verified = found is not None and g.orphaned_by(found) >= target - g.tol
-        if verified and found is not None and len(found) < len(best):
-            best = found
-        if solved and found is not None:
-            # the optimum of the program bounds the true optimum from below, even when the
-            # solver's tolerance accepted a set that the exact check rejects
-            lower = max(lower, len(found))
-        elif dual is not None:
-            lower = max(lower, math.ceil(dual - 1e-6))
-        proven = len(best) <= lower
+        left = stop - time.monotonic()
+        if left > 0:
+            found, solved, dual = model.solve(left, max_size=len(best))
+            verified = found is not None and g.orphaned_by(found) >= target - g.tol
+            if verified and found is not None and len(found) < len(best):
+                best = found
+            if solved and found is not None:
+                # the optimum of the program bounds the true optimum from below, even when the
+                # solver's tolerance accepted a set that the check on the data rejects
+                lower = max(lower, len(found))
+            elif dual is not None:
+                lower = max(lower, math.ceil(dual - 1e-6))
+            proven = len(best) <= lower
     canonical = True
     if proven:
-        if len(best) > 1:  # sharper weights (no early stop) prune the search for names
-            weights = _lower_bound(g, target, iterations=300)[1]
-        best, canonical = _canonical(g, model, target, best, weights, deadline)
-    order, cumulative = _reorder(g, best)
+        canonical = False
+        if time.monotonic() < stop:
+            if len(best) > 1:  # sharper weights (no early stop) prune the search for names
+                weights = _lower_bound(g, target, iterations=300, deadline=stop)[1]
+            best, canonical = _canonical(g, model, target, best, weights, stop)
+    order, cumulative = _reorder(g, best, target)
+    if not proven and len(order) <= lower:  # the incumbent had people it did not need
+        proven, canonical = True, False
     return BusFactor(
         value=len(order),
         staff=tuple(str(g.names[j]) for j in order),
-        method=EXACT if proven else GREEDY,
+        method=EXACT if proven else GREEDY_BOUND,
         lower_bound=len(order) if proven else lower,
         cumulative=tuple(cumulative),
         target=target,
@@ -1042,19 +1245,20 @@ def top_pair(holders: pd.DataFrame, revenue: pd.Series) -> Departure | None:
         return None
     names = g.names
     sole = np.zeros(g.n)
+    first = g.inc.indices[g.inc.indptr[:-1]]  # smallest holder code of each group
     if len(g.size):
         single = g.size == 1
-        np.add.at(sole, g.members[single, 0], g.rev[single])
+        np.add.at(sole, first[single], g.rev[single])
     # candidates: pairs of groups with exactly two holders, and the two largest sole values
     rank = np.lexsort((np.arange(g.n), -sole))
     p, q = sorted((int(rank[0]), int(rank[1])))
     cand_a = [np.array([p])]
     cand_b = [np.array([q])]
     cand_joint = [np.array([0.0])]
-    if len(g.size) and g.members.shape[1] >= 2:
-        double = g.size == 2
-        cand_a.append(g.members[double, 0])
-        cand_b.append(g.members[double, 1])
+    double = g.size == 2
+    if double.any():
+        cand_a.append(first[double])
+        cand_b.append(g.inc.indices[g.inc.indptr[:-1][double] + 1])
         cand_joint.append(g.rev[double])
     a = np.concatenate(cand_a)
     b = np.concatenate(cand_b)

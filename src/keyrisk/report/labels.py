@@ -21,6 +21,7 @@ __all__ = [
     "LABELS",
     "LANGS",
     "NBSP",
+    "bus_method",
     "check_lang",
     "headline",
     "join_names",
@@ -107,6 +108,7 @@ _FR: dict[str, str] = {
     "note.large_clients": "{n} client(s) à 10 % ou plus du CA (seuil IFRS 8)",
     "method.exact": "exacte",
     "method.greedy upper bound": "recherche gloutonne (borne supérieure)",
+    "method.greedy": "recherche gloutonne",
     "method.trivial": "atteinte sans départ",
     "bus.not_reached": "non atteint",
     "value.not_available": "n.d.",
@@ -117,6 +119,7 @@ _FR: dict[str, str] = {
     "light.green": "Satisfaisant",
     # risk levels and statuses
     "risk.critical": "critique",
+    "risk.dormant": "en sommeil",
     "risk.high": "élevé",
     "risk.medium": "moyen",
     "risk.low": "faible",
@@ -564,6 +567,7 @@ _EN: dict[str, str] = {
     "note.large_clients": "{n} client(s) at 10% of revenue or more (IFRS 8 threshold)",
     "method.exact": "exact",
     "method.greedy upper bound": "greedy search (upper bound)",
+    "method.greedy": "greedy search",
     "method.trivial": "reached without departures",
     "bus.not_reached": "not reached",
     "value.not_available": "n/a",
@@ -572,6 +576,7 @@ _EN: dict[str, str] = {
     "light.yellow": "Watch",
     "light.green": "Satisfactory",
     "risk.critical": "critical",
+    "risk.dormant": "dormant",
     "risk.high": "high",
     "risk.medium": "medium",
     "risk.low": "low",
@@ -1079,6 +1084,28 @@ def _de(names: str) -> str:
     """Return "de X" with the French elision ("d'Étienne")."""
     first = names[:1].casefold()
     return f"d'{names}" if first in _VOWELS else f"de {names}"
+
+
+def bus_method(bus: BusFactor, lang: str) -> str:
+    """Return how a bus factor was obtained, in ``lang``: the one label shown everywhere.
+
+    The translation of :attr:`keyrisk.portfolio.BusFactor.label`: the method, and the proven
+    lower bound when the value is not proven to be the minimum.
+
+    Examples
+    --------
+    >>> from keyrisk.portfolio import BusFactor
+    >>> b = BusFactor(3, ("A", "B", "C"), "greedy upper bound", 2, (1.0, 2.0, 3.0), 3.0, 0.0)
+    >>> bus_method(b, "en")
+    'greedy search (upper bound); upper bound; lower bound: 2'
+    >>> bus_method(BusFactor(2, ("A", "B"), "exact", 2, (1.0, 2.0), 2.0, 0.0), "fr")
+    'exacte'
+    """
+    text = t(f"method.{bus.method}", lang)
+    if not bus.is_exact and bus.lower_bound is not None:
+        text += " ; " if lang == "fr" else "; "
+        text += t("note.lower_bound", lang, lower=bus.lower_bound)
+    return text
 
 
 def headline(facts: Headline, lang: str) -> str:

@@ -58,10 +58,7 @@ def _bus_row(label: str, bus: BusFactor, total: float, lang: str, basis: str) ->
         return KeyValue(label, 0, "int", "red", note)
     people = list(bus.staff[: bus.value])
     reached = bus.cumulative[len(people) - 1] if bus.cumulative else bus.target
-    method = t(f"method.{bus.method}", lang)
-    if bus.method != "exact" and bus.lower_bound is not None:
-        method += " ; " if lang == "fr" else "; "
-        method += t("note.lower_bound", lang, lower=bus.lower_bound)
+    method = lb.bus_method(bus, lang)
     note = t(
         "note.bus",
         lang,
