@@ -209,6 +209,28 @@ def test_next_steps_are_derived_from_the_figures(analysis: Analysis) -> None:
     assert steps[-1].startswith("Measure again in 3 months")
 
 
+def test_next_steps_leave_dormant_accounts_out_and_never_say_zero() -> None:
+    inter = pd.DataFrame(
+        {
+            "account": ["Acme", "Acme", "Lead"],
+            "staff": ["Ann", "Ann", "Cid"],
+            "date": ["2026-01-10", "2026-01-10", "2025-12-01"],
+        }
+    )
+    staff = pd.DataFrame({"staff": ["Ann", "Cid"], "end_date": [None, "2025-12-31"]})
+    # Lead: orphaned (Cid left), no revenue, touched in the window; Ghost: never touched
+    acc = pd.DataFrame({"account": ["Acme", "Lead", "Ghost"], "revenue": [600.0, 0.0, None]})
+    a = analyse(Dataset.from_frames(inter, acc, staff))
+    risk = dict(zip(a.accounts["account"], a.accounts["risk_level"], strict=True))
+    assert risk == {"Acme": "critical", "Lead": "critical", "Ghost": "dormant"}
+    steps = next_steps(a, "en")
+    assert any(s.startswith("Give a holder to the orphaned account Lead,") for s in steps)
+    assert not any("Ghost" in s or "(0)" in s for s in steps)
+    # only dormant accounts are orphaned: nothing to reassign
+    only = analyse(Dataset.from_frames(inter[:2], acc[acc["account"] != "Lead"], staff))
+    assert not any(s.startswith("Reassign") for s in next_steps(only, "en"))
+
+
 def test_write_report_rejects_bad_arguments(analysis: Analysis, tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         write_report(analysis, tmp_path, lang="xx")
