@@ -812,3 +812,16 @@ def test_dormant_in_count_basis() -> None:
         "risk_level": ["critical", "dormant"],
         "bus_factor": [1, 0],
     }
+
+
+def test_no_account_is_dormant_in_an_owner_export() -> None:
+    # nothing recorded but owners: no activity to judge by, so C (no owner) is to reassign
+    ds = Dataset.from_frames(
+        accounts=pd.DataFrame({"account": ["A", "B", "C"], "owner": ["Ann", "Bob", None]})
+    )
+    accounts, _, _ = run(ds)
+    assert accounts[["account", "risk_level", "orphaned"]].to_dict("list") == {
+        "account": ["A", "B", "C"],
+        "risk_level": ["critical"] * 3,
+        "orphaned": [False, False, True],
+    }

@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from keyrisk import scoring
-
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
 
@@ -245,35 +243,23 @@ def dormant_accounts(analysis: Analysis) -> pd.Series:
 
     Notes
     -----
-    Dormant when r_i is 0 or unknown and no interaction of the account falls in the window (an
-    owner named by the accounts table is not activity). When the scoring gives a "dormant" risk
-    level, that level decides. When the data has no interaction at all (an owner export) no
-    account is dormant: there is no activity to judge by.
+    The scoring's "dormant" risk level (:func:`keyrisk.scoring.score_accounts`): orphaned, r_i
+    0 or unknown, and no interaction of the account in the window (the owner rule counts as
+    one, so an account whose owner has left is not dormant). When the window holds nothing but
+    owners (an owner export) no account is dormant: there is no activity to judge by.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from keyrisk import Dataset, analyse
     >>> inter = pd.DataFrame({"account": ["A"], "staff": ["Ann"], "amount": [5.0]})
-    >>> acc = pd.DataFrame({"account": ["A", "B"], "owner": [None, "Ann"]})
+    >>> acc = pd.DataFrame({"account": ["A", "B", "C"], "owner": [None, "Ann", None]})
     >>> dormant_accounts(analyse(Dataset.from_frames(inter, acc))).to_dict()
-    {'A': False, 'B': True}
+    {'A': False, 'B': False, 'C': True}
     """
     acc = analysis.accounts
     index = pd.Index(acc["account"].astype(str), name="account")
-    if "dormant" in scoring.RISK_LEVELS:  # pragma: no cover - when the scoring says it
-        return pd.Series(acc["risk_level"].eq("dormant").to_numpy(dtype=bool), index=index)
-    if len(analysis.dataset.interactions) == 0:
-        return pd.Series(False, index=index, dtype=bool)
-    h = analysis.holders
-    owner = h["owner_rule"].to_numpy(dtype=bool)
-    count = h["count"].to_numpy(dtype="int64")
-    active = np.where(owner, count > 1, count > 0)
-    touched = set(h.loc[active, "account"].astype(str))
-    revenue = acc["revenue"].to_numpy(dtype="float64", na_value=np.nan)
-    no_revenue = ~(revenue > 0)
-    idle = ~index.isin(list(touched))
-    return pd.Series(no_revenue & idle, index=index, dtype=bool)
+    return pd.Series(acc["risk_level"].eq("dormant").to_numpy(dtype=bool), index=index)
 
 
 def _staff_info(analysis: Analysis) -> pd.DataFrame:

@@ -705,7 +705,9 @@ def score_accounts(
     :math:`r_i / \\sum_k r_k` (1/n in count basis). Risk:
 
     - dormant: orphaned, with no revenue (unknown or 0) and no interaction in the window (any
-      kind or weight; the owner rule counts as one): nothing to reassign now;
+      kind or weight; the owner rule counts as one): nothing to reassign now. When the window
+      holds no interaction at all but the owner rule's (an owner export), there is no activity
+      to judge by and no account is dormant;
     - critical: orphaned and not dormant, or :math:`bus\\_factor_i = 1` and
       :math:`r_i \\ge 10\\%` of total r;
     - high when bus factor 1; medium when 2; low otherwise.
@@ -748,6 +750,12 @@ def score_accounts(
     touched = holders.loc[holders["count"] > 0, "account"].astype(_STRING).unique()
     earns = pd.Series(info["revenue"].to_numpy(dtype="float64"), index=index).gt(0)
     dormant = orphaned & ~earns & ~pd.Series(index.isin(touched), index=index)
+    # with nothing recorded in the window but owners (an owner export), there is no activity
+    # to judge by: no account is dormant
+    rule = holders.get("owner_rule", pd.Series(False, index=holders.index))
+    recorded = holders["count"].to_numpy(dtype="int64") - rule.to_numpy(dtype="int64")
+    if not (recorded > 0).any():
+        dormant = pd.Series(False, index=index)
     critical = (orphaned & ~dormant) | (single & (share >= CRITICAL_SHARE - 1e-12) & (total_r > 0))
     risk = np.select(
         [dormant.to_numpy(), critical.to_numpy(), single.to_numpy(), bus.eq(2).to_numpy()],

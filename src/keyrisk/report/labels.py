@@ -16,6 +16,7 @@ from keyrisk.errors import UsageError
 
 if TYPE_CHECKING:
     from keyrisk.analysis import Headline
+    from keyrisk.portfolio import BusFactor
 
 __all__ = [
     "LABELS",
