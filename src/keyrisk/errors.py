@@ -29,10 +29,17 @@ PROBLEM_CODES: dict[str, str] = {
     "bad-date": "the date cannot be read",
     "impossible-date": "the date does not exist (e.g. 31/02)",
     "bad-number": "the number cannot be read",
-    "extra-fields": "the line has more fields than the header",
+    "extra-fields": "the line has more fields than the header, and no single reading of it fits "
+    "the columns (or a column in use cannot be told apart from its neighbours)",
     "missing-fields": "the line has fewer fields than the header",
     "unknown-id": "an identifier that the lookup table does not know",
     # cell-level warnings (the row is still used)
+    "recovered-fields": "a line with more fields than the header (an unquoted separator in a "
+    "free-text cell) read back from the patterns of the well-formed lines; columns that could "
+    "not be told apart are left empty",
+    "unclosed-quote": "a quote opened and never closed: its line is read with the quote as a "
+    "character (rejected, as an error, when it then does not fit the header) and the lines "
+    "after it are read as rows",
     "control-characters": "control characters were removed from a cell",
     "cell-truncated": "a very long cell was truncated",
     "formula-no-value": "a formula cell without a cached value was read as empty",
