@@ -23,6 +23,8 @@ PROBLEM_CODES: dict[str, str] = {
     "no-relationship": "a row naming neither a staff member nor an account",
     "missing-date": "the date is empty in a file with dates: the row cannot be placed in time",
     "duplicate-key": "an account or staff member listed twice in its table (merged into the first)",
+    "lock-file": "a lock file left by Excel (~$name.xlsx) or LibreOffice (.~lock.name#) beside an "
+    "open workbook, passed over",
     # rows rejected (counted as "rejected")
     "missing-account": "the account cell is empty",
     "missing-staff": "the staff cell is empty",
