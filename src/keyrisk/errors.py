@@ -54,6 +54,8 @@ PROBLEM_CODES: dict[str, str] = {
     "account-unknown": "an account absent from the accounts file",
     "date-in-future": "a date after the analysis date",
     "alias-unused": "an alias of the configuration that matched nothing",
+    "ambiguous-currency": "the amounts show several currencies (left unknown), or another one "
+    "than the currency the user gave (the user's is kept)",
 }
 
 

@@ -23,8 +23,23 @@ import pandas as pd
 
 from keyrisk.errors import InputError, KeyriskError, Problem, Severity, UsageError
 from keyrisk.ingest.config import Config, FileConfig, load_config
+from keyrisk.ingest.currency import (
+    Evidence,
+    by_code,
+    currency_of_header,
+    currency_of_values,
+    decide,
+    is_currency_column,
+    normalise_currency,
+)
 from keyrisk.ingest.identities import apply_aliases, near_duplicates, unify_names
-from keyrisk.ingest.layouts import ColumnMapping, map_columns, normalise_kind, normalise_stage
+from keyrisk.ingest.layouts import (
+    ColumnMapping,
+    key,
+    map_columns,
+    normalise_kind,
+    normalise_stage,
+)
 from keyrisk.ingest.limits import Limits
 from keyrisk.ingest.readers import RawTable, ReadOptions, read_raw
 from keyrisk.ingest.values import (
@@ -89,6 +104,9 @@ class LoadOptions:
     limits : Limits
         Safety limits of the readers (:mod:`keyrisk.ingest.limits`). :func:`load` also takes a
         mapping that raises some of them, e.g. ``limits={"max_cells": 10**8}``.
+    currency : str or None
+        ISO 4217 code (or symbol) of the amounts; wins over ``[report] currency`` of the
+        configuration and over what the data shows (:mod:`keyrisk.ingest.currency`).
     """
 
     sep: str | None = None
@@ -100,8 +118,11 @@ class LoadOptions:
     near_duplicate_threshold: float = 0.75
     account_duplicate_threshold: float = 0.9
     limits: Limits = field(default_factory=Limits)
+    currency: str | None = None
 
     def __post_init__(self) -> None:
+        if self.currency is not None:
+            object.__setattr__(self, "currency", normalise_currency(self.currency))
         if self.dates not in DATE_ORDERS:
             raise UsageError(
                 f"The 'dates' option must be one of {', '.join(DATE_ORDERS)}; got {self.dates!r}."
@@ -120,6 +141,7 @@ class _FileResult:
     raw_kept: pd.DataFrame | None = None  # raw cells of the kept rows (interactions only)
     mapping: ColumnMapping | None = None
     file_config: FileConfig | None = None
+    currency: list[Evidence] = field(default_factory=list)  # where a currency was read
 
 
 class _Rows:
@@ -653,6 +675,37 @@ def _file_report(raw: RawTable, mapping: ColumnMapping | None, role: str) -> Fil
     )
 
 
+def _currency_evidence(
+    raw: RawTable, mapping: ColumnMapping, fc: FileConfig | None
+) -> list[Evidence]:
+    """Where this file shows the currency of its money columns (see keyrisk.ingest.currency)."""
+    if mapping.role not in ("interactions", "accounts", "lines"):
+        return []
+    money: list[str] = []
+    for fieldname in ("amount", "revenue"):
+        money += mapping.columns.get(fieldname, [])
+    if mapping.role == "lines" and fc is not None:
+        money += [h for h in fc.amount if h in raw.headers]
+    name = Path(raw.path).name
+    found: list[Evidence] = []
+    for header in dict.fromkeys(money):
+        code = currency_of_header(header)
+        if code is not None:
+            found.append(Evidence(code, name, header, "header"))
+        for code in sorted(currency_of_values(raw.data[header])):
+            found.append(Evidence(code, name, header, "values"))
+    if money:
+        for header in raw.headers:
+            if is_currency_column(key(header)):
+                for value in sorted(set(_as_text(raw.data[header]).dropna().str.strip())):
+                    try:
+                        code = normalise_currency(value)
+                    except UsageError:
+                        continue
+                    found.append(Evidence(code, name, header, "currency column"))
+    return found
+
+
 def _reject_uncertain(
     raw: RawTable, rows: _Rows, mapping: ColumnMapping, fc: FileConfig | None, config: Config
 ) -> None:
@@ -736,7 +789,16 @@ def _process(path: PathLike, role_hint: str | None, opts: LoadOptions) -> _FileR
     if raw_kept is not None:
         raw_kept = raw_kept.reset_index(drop=True)
     report.rows = rows.counts()
-    return _FileResult(report, frame, rows, raw_kept, mapping, fc)
+    evidence = _currency_evidence(raw, mapping, fc)
+    codes = {e.code for e in evidence}
+    if len(codes) == 1:
+        report.currency = codes.pop()
+        report.notes.append(
+            f"amounts in {report.currency} ("
+            + "; ".join(f"{e.how} of {e.column!r}" for e in evidence)
+            + ")"
+        )
+    return _FileResult(report, frame, rows, raw_kept, mapping, fc, evidence)
 
 
 def _attach_lines(result: _FileResult, interactions: list[_FileResult]) -> None:
@@ -1068,12 +1130,31 @@ def _assemble(results: list[_FileResult], opts: LoadOptions) -> Dataset:
                         severity="warning",
                     )
                 )
+    given = opts.currency or opts.config.report.get("currency")
+    evidence = [e for r in results for e in r.currency]
+    currency, against = decide(evidence, str(given) if given else None)
+    if against:
+        shown = "; ".join(
+            f"{code} in {', '.join(dict.fromkeys(str(e.file) for e in found))}"
+            for code, found in by_code(against if given else evidence).items()
+        )
+        message = (
+            f"the amounts are said to be in {currency}, but the data shows {shown}: "
+            f"{currency} is kept"
+            if given
+            else f"the amounts show several currencies ({shown}): the currency is left "
+            "unknown (give it with --currency or [report] currency in keyrisk.toml)"
+        )
+        report.problems.append(
+            Problem(code="ambiguous-currency", message=message, severity="warning")
+        )
     dataset = Dataset(
         interactions=conform(inter, INTERACTION_COLUMNS),
         accounts=conform(acc, ACCOUNT_COLUMNS),
         staff=conform(stf, STAFF_COLUMNS),
         report=report,
         has_dates=bool(has_dates),
+        currency=currency,
     )
     dataset.settings = _settings_from_config(opts.config)
     return dataset
@@ -1117,7 +1198,8 @@ def load(
         A ``keyrisk.toml`` file: column mappings, kind weights, aliases, analysis parameters.
     **options
         Fields of :class:`LoadOptions`: ``sep``, ``sheet``, ``encoding``, ``header_row``,
-        ``dates`` ("auto", "dayfirst", "monthfirst"), ``near_duplicate_threshold``.
+        ``dates`` ("auto", "dayfirst", "monthfirst"), ``near_duplicate_threshold``,
+        ``limits``, ``currency`` (ISO 4217 code of the amounts, e.g. "EUR").
 
     Returns
     -------
