@@ -86,8 +86,8 @@ def _records(
     its line is read alone with the quote as a character (``unclosed`` True), and reading goes
     on from the next line. That is the case when the text ends inside the quote, or when the
     quote that ends it is not followed by a separator or a line end and one of the lines it
-    swallowed reads as a row of ``ncols`` fields. Other malformed quoting is read leniently, as
-    spreadsheets do (a multi-line note with a stray quote stays one record).
+    swallowed reads as a row of ``ncols`` fields. Other malformed quoting is read leniently
+    (the csv module with ``strict=False``, as before).
     """
     offsets = _LineStarts(text)
     stream = io.StringIO(text, newline="")
@@ -189,8 +189,9 @@ def _unclosed(body: _Body, line: int, text: str, nfields: int, ncols: int, name:
     else:
         body.rejected += 1
         message = (
-            f"unclosed quote on line {line}, and read without it the line has {nfields} fields; "
-            f"the header has {ncols}: rejected (the lines after it are read as rows)"
+            f"unclosed quote on line {line}; read with the quote as a character, the line has "
+            f"{nfields} fields and the header {ncols}: rejected (the lines after it are read as "
+            "rows)"
         )
     body.problems.append(
         Problem(

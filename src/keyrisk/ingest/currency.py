@@ -28,6 +28,7 @@ __all__ = [
     "SYMBOLS",
     "Evidence",
     "by_code",
+    "currency_code",
     "currency_of_header",
     "currency_of_value",
     "currency_of_values",
@@ -108,6 +109,20 @@ _CURRENCY_COLUMNS = frozenset(
 
 def _code_of_mark(mark: str) -> str:
     return _SYMBOL_CODE.get(mark) or mark.upper()
+
+
+def currency_code(text: str) -> str | None:
+    """Return the code a cell of a currency column holds (a known code or symbol), or None.
+
+    Examples
+    --------
+    >>> currency_code("eur"), currency_code("€"), currency_code("Yes")
+    ('EUR', 'EUR', None)
+    """
+    text = text.strip()
+    if text in _SYMBOL_CODE:
+        return _SYMBOL_CODE[text]
+    return text.upper() if text.upper() in CODES else None
 
 
 def currency_of_header(header: str) -> str | None:

@@ -26,6 +26,7 @@ from keyrisk.ingest.config import Config, FileConfig, load_config
 from keyrisk.ingest.currency import (
     Evidence,
     by_code,
+    currency_code,
     currency_of_header,
     currency_of_values,
     decide,
@@ -698,11 +699,9 @@ def _currency_evidence(
         for header in raw.headers:
             if is_currency_column(key(header)):
                 for value in sorted(set(_as_text(raw.data[header]).dropna().str.strip())):
-                    try:
-                        code = normalise_currency(value)
-                    except UsageError:
-                        continue
-                    found.append(Evidence(code, name, header, "currency column"))
+                    code = currency_code(value)
+                    if code is not None:
+                        found.append(Evidence(code, name, header, "currency column"))
     return found
 
 
