@@ -22,11 +22,11 @@ def codes(analysis: Analysis) -> list[str]:
 
 
 def two_holders(report: IngestReport | None = None) -> Dataset:
-    """A and B (100 each), each held by Ann and Bob: nothing to warn about but the rows."""
+    """A and B (100 € each), each held by Ann and Bob: nothing to warn about but the rows."""
     rows = [(a, s) for a in "AB" for s in ("Ann", "Bob", "Ann", "Bob")]
     inter = pd.DataFrame(rows, columns=["account", "staff"]).assign(date=AS_OF)
     acc = pd.DataFrame({"account": ["A", "B"], "revenue": [100.0, 100.0]})
-    return Dataset.from_frames(inter, acc, report=report)
+    return Dataset.from_frames(inter, acc, report=report, currency="EUR")
 
 
 def test_clean_data_deserves_nothing() -> None:

@@ -281,7 +281,7 @@ CONFIG_CASES: dict[str, dict[str, tuple[str, dict[str, str]]]] = {
         "sales_pipeline.csv": (
             "interactions",
             {"account": "account", "staff": "sales_agent", "date": "close_date",
-             "amount": "close_value", "stage": "deal_stage"},
+             "amount": "close_value", "stage": "deal_stage", "open_date": "engage_date"},
         ),
         "accounts.csv": ("accounts", {"account": "account", "segment": "sector"}),
         "sales_teams.csv": ("staff", {"staff": "sales_agent", "department": "regional_office"}),

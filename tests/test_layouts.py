@@ -348,7 +348,8 @@ def test_canonical_fields_cover_the_model() -> None:
     from keyrisk.model import ACCOUNT_COLUMNS, INTERACTION_COLUMNS, STAFF_COLUMNS
 
     meta = {"source", "row"}
-    assert set(CANONICAL_FIELDS["interactions"]) == set(INTERACTION_COLUMNS) - meta
+    # open_date is read only to date the open deals that have no close date
+    assert set(CANONICAL_FIELDS["interactions"]) - {"open_date"} == set(INTERACTION_COLUMNS) - meta
     assert set(CANONICAL_FIELDS["accounts"]) == set(ACCOUNT_COLUMNS) - meta
     assert set(CANONICAL_FIELDS["staff"]) == set(STAFF_COLUMNS) - meta
 
@@ -644,7 +645,7 @@ REALDATA_CASES: dict[str, tuple[str, dict[str, str]] | str] = {
     "maven_crm/sales_pipeline.csv": (
         "interactions",
         {"account": "account", "staff": "sales_agent", "date": "close_date",
-         "amount": "close_value", "stage": "deal_stage"},
+         "amount": "close_value", "stage": "deal_stage", "open_date": "engage_date"},
     ),
     "maven_crm/accounts.csv": (
         "accounts",

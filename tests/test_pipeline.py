@@ -389,3 +389,142 @@ def test_limits_can_be_raised_or_lowered_by_name(tmp_path: Path) -> None:
     assert keyrisk.load(src, limits={"max_cells": 10**8}).report.rows.used == 1
     with pytest.raises(keyrisk.UsageError, match="Unknown limit 'max_foo'"):
         keyrisk.load(src, limits={"max_foo": 1})
+
+
+# --- ragged lines, open deals, lock files ------------------------------------------------------
+
+# Twelve well-formed visits: the client's address is free text, the others have patterns.
+VISITS = "Client,Adresse,Commercial,Date\n" + "".join(
+    f"{name},{addr},{staff},2024-01-{day:02d}\n"
+    for day, (name, addr, staff) in enumerate(
+        [
+            ("Acme", "12 rue de la Paix", "Marie"),
+            ("Beta", "Place Bellecour", "Jean"),
+            ("Gamma", "8 quai Nord", "Paul"),
+            ("Delta", "Allée des Pins", "Marie"),
+            ("Epsilon", "3 avenue Foch", "Jean"),
+            ("Zeta", "Cours Mirabeau", "Paul"),
+            ("Eta", "45 boulevard Hugo", "Marie"),
+            ("Theta", "Rue Haute", "Jean"),
+            ("Iota", "2 impasse Verte", "Paul"),
+            ("Kappa", "Chemin Vert", "Marie"),
+            ("Lambda", "17 rue Basse", "Jean"),
+            ("Mu", "Place du Marché", "Paul"),
+        ],
+        start=1,
+    )
+)
+
+
+def test_a_recovered_line_is_used_with_a_warning(tmp_path: Path) -> None:
+    src = tmp_path / "visites.csv"
+    src.write_text(VISITS + "Nu,3, rue du Port,Paul,2024-02-01\n", encoding="utf-8")
+    ds = keyrisk.load(src)
+    assert_balanced(ds)
+    (f,) = ds.report.files
+    assert (f.rows.read, f.rows.used, f.rows.rejected) == (13, 13, 0)
+    (p,) = [p for p in ds.report.problems if p.row == 14]
+    assert (p.code, p.severity, p.column) == ("recovered-fields", "warning", "Adresse")
+    row = ds.interactions.set_index("row").loc[14]
+    assert (row["account"], row["staff"]) == ("Nu", "Paul")
+
+
+def test_an_uncertain_column_in_use_rejects_the_line(tmp_path: Path) -> None:
+    """'Durand,Fils' + '4 quai Nord' or 'Durand' + 'Fils,4 quai Nord': the client is uncertain."""
+    src = tmp_path / "visites.csv"
+    src.write_text(VISITS + "Durand,Fils,4 quai Nord,Paul,2024-02-01\n", encoding="utf-8")
+    ds = keyrisk.load(src)
+    assert_balanced(ds)
+    (f,) = ds.report.files
+    assert (f.rows.read, f.rows.used, f.rows.rejected) == (13, 12, 1)
+    (p,) = [p for p in ds.report.problems if p.row == 14]
+    assert (p.code, p.severity, p.column) == ("extra-fields", "error", "Client")
+    assert "Client" in p.message and "Adresse" in p.message
+
+
+def test_an_uncertain_column_out_of_use_leaves_the_line_used(tmp_path: Path) -> None:
+    """The client's contact person and the address are uncertain, but neither is used."""
+    rows = [line.split(",") for line in VISITS.splitlines()[1:]]
+    src = tmp_path / "visites.csv"
+    src.write_text(
+        "Code client,Contact,Adresse,Commercial,Date\n"
+        + "".join(
+            f"C{i:02d},{c[:3]} {c[:2]}son,{a},{s},{d}\n"
+            for i, (c, a, s, d) in enumerate(rows, start=1)
+        )
+        + "C13,Ann,Lee,Grand Rue,Paul,2024-02-01\n",
+        encoding="utf-8",
+    )
+    ds = keyrisk.load(src)
+    assert_balanced(ds)
+    (f,) = ds.report.files
+    assert (f.rows.used, f.rows.rejected) == (13, 0)
+    (p,) = [p for p in ds.report.problems if p.row == 14]
+    assert (p.code, p.severity) == ("recovered-fields", "warning")
+    assert "'Contact'" in p.message and "'Adresse'" in p.message
+    row = ds.interactions.set_index("row").loc[14]
+    assert (row["account"], row["staff"]) == ("C13", "Paul")
+
+
+DEALS = (
+    "account,sales_agent,deal_stage,engage_date,close_date,close_value\n"
+    "Acme,Ann,Won,2024-01-02,2024-03-01,100\n"  # 2 won: dated by its close date
+    "Acme,Bob,Engaging,2024-02-10,,\n"  # 3 open, no close date: dated by its engage date
+    "Beta,Ann,Prospecting,,,\n"  # 4 open, no date at all: cannot be placed in time
+    "Beta,Bob,Lost,2024-01-05,,\n"  # 5 closed without a close date: not dated by engagement
+    "Beta,Ann,Engaging,2024-02-11,2024-06-30,500\n"  # 6 open with an expected close date
+)
+
+
+def test_open_deals_without_a_close_date_take_their_engage_date(tmp_path: Path) -> None:
+    src = tmp_path / "sales_pipeline.csv"
+    src.write_text(DEALS, encoding="utf-8")
+    ds = keyrisk.load(src)
+    assert_balanced(ds)
+    (f,) = ds.report.files
+    assert f.mapping["date"] == "close_date"
+    assert f.mapping["open_date"] == "engage_date"
+    assert any("engage_date" in n for n in f.notes)
+    inter = ds.interactions.set_index("row")
+    assert sorted(inter.index) == [2, 3, 6]
+    assert inter.loc[2, "date"] == pd.Timestamp("2024-03-01")
+    assert inter.loc[3, "date"] == pd.Timestamp("2024-02-10")
+    assert inter.loc[3, "stage"] == "open"
+    assert inter.loc[6, "date"] == pd.Timestamp("2024-06-30")
+    codes = {p.row: (p.code, p.column) for p in ds.report.problems if p.row}
+    assert codes[4] == ("missing-date", "close_date")
+    assert codes[5] == ("missing-date", "close_date")
+
+
+def test_open_date_from_the_configuration(tmp_path: Path) -> None:
+    src = tmp_path / "deals.csv"
+    src.write_text(DEALS.replace("engage_date", "opened"), encoding="utf-8")
+    config = tmp_path / "keyrisk.toml"
+    config.write_text(
+        '[files."deals.csv"]\ncolumns = { date = "close_date", open_date = "opened" }\n',
+        encoding="utf-8",
+    )
+    ds = keyrisk.load(src, config=config)
+    assert ds.interactions.set_index("row").loc[3, "date"] == pd.Timestamp("2024-02-10")
+
+
+def test_excel_lock_files_are_passed_over(tmp_path: Path) -> None:
+    src = tmp_path / "clients.csv"
+    src.write_text("Client,Commercial,Date\nAcme,Ann,2024-01-02\n", encoding="utf-8")
+    lock = tmp_path / "~$clients.xlsx"
+    lock.write_bytes(b"\x08Ann Lee                                  " + b"\x00" * 120)
+    ods_lock = tmp_path / ".~lock.clients.ods#"
+    ods_lock.write_text("Ann Lee,host,ann,01.01.2024 10:00,file:///home/ann;\n", encoding="utf-8")
+    ds = keyrisk.load([src, lock, ods_lock])
+    assert_balanced(ds)
+    assert len(ds.interactions) == 1
+    passed = [p for p in ds.report.problems if p.code == "lock-file"]
+    assert [(p.file, p.severity) for p in passed] == [
+        ("~$clients.xlsx", "info"),
+        (".~lock.clients.ods#", "info"),
+    ]
+    assert not [p for p in ds.report.problems if p.severity == "error"]
+    result = keyrisk.inspect([src, lock])
+    assert result.usable and result.error is None
+    with pytest.raises(keyrisk.InputError, match="No usable relationship"):
+        keyrisk.load([lock])

@@ -294,6 +294,7 @@ def test_sniff_units() -> None:
 
 @pytest.mark.realdata
 def test_real_northwind_dirty_ragged(realdata: Path) -> None:
+    """Every line with an unquoted comma in its address is read back, with a warning."""
     path = realdata / "northwind_dirty" / "orders.csv"
     t = read_raw(path)
     with open(path, newline="", encoding="utf-8") as fh:
@@ -301,10 +302,19 @@ def test_real_northwind_dirty_ragged(realdata: Path) -> None:
     width = len(records[0])
     bad = [i + 1 for i, r in enumerate(records) if i and len(r) != width]
     assert t.headers[0] == "orderID" and len(t.headers) == width
-    assert t.rejected == len(bad) and t.rejected > 100
-    assert [p.row for p in t.problems if p.code == "extra-fields"] == bad
-    assert t.read == len(records) - 1 == 830
-    first = next(p for p in t.problems if p.code == "extra-fields")
+    assert len(bad) == 176
+    assert t.rejected == 0 and not t.uncertain
+    recovered = [p for p in t.problems if p.code == "recovered-fields"]
+    assert [p.row for p in recovered] == bad
+    assert {(p.column, p.severity) for p in recovered} == {("shipAddress", "warning")}
+    assert t.read == len(records) - 1 == 830 == len(t.data)
+    by_line = t.data.set_axis(t.rows)
+    for line in bad:
+        r = records[line - 1]
+        assert by_line.loc[line, "orderID"] == r[0]
+        assert by_line.loc[line, "shipAddress"] == f"{r[9]},{r[10]}"
+        assert by_line.loc[line, "shipCountry"] == r[-1]
+    first = recovered[0]
     assert first.value is not None and first.row is not None
     assert first.value.startswith(records[first.row - 1][0])
     _counts_ok(t)

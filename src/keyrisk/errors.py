@@ -23,16 +23,25 @@ PROBLEM_CODES: dict[str, str] = {
     "no-relationship": "a row naming neither a staff member nor an account",
     "missing-date": "the date is empty in a file with dates: the row cannot be placed in time",
     "duplicate-key": "an account or staff member listed twice in its table (merged into the first)",
+    "lock-file": "a lock file left by Excel (~$name.xlsx) or LibreOffice (.~lock.name#) beside an "
+    "open workbook, passed over",
     # rows rejected (counted as "rejected")
     "missing-account": "the account cell is empty",
     "missing-staff": "the staff cell is empty",
     "bad-date": "the date cannot be read",
     "impossible-date": "the date does not exist (e.g. 31/02)",
     "bad-number": "the number cannot be read",
-    "extra-fields": "the line has more fields than the header",
+    "extra-fields": "the line has more fields than the header, and no single reading of it fits "
+    "the columns (or a column in use cannot be told apart from its neighbours)",
     "missing-fields": "the line has fewer fields than the header",
     "unknown-id": "an identifier that the lookup table does not know",
     # cell-level warnings (the row is still used)
+    "recovered-fields": "a line with more fields than the header (an unquoted separator in a "
+    "free-text cell) read back from the patterns of the well-formed lines; columns that could "
+    "not be told apart are left empty",
+    "unclosed-quote": "a quote opened and never closed: its line is read with the quote as a "
+    "character (rejected, as an error, when it then does not fit the header) and the lines "
+    "after it are read as rows",
     "control-characters": "control characters were removed from a cell",
     "cell-truncated": "a very long cell was truncated",
     "formula-no-value": "a formula cell without a cached value was read as empty",
@@ -45,6 +54,8 @@ PROBLEM_CODES: dict[str, str] = {
     "account-unknown": "an account absent from the accounts file",
     "date-in-future": "a date after the analysis date",
     "alias-unused": "an alias of the configuration that matched nothing",
+    "ambiguous-currency": "the amounts show several currencies (left unknown), or another one "
+    "than the currency the user gave (the user's is kept)",
 }
 
 

@@ -160,6 +160,7 @@ class FileReport:
     rows: RowCounts = field(default_factory=RowCounts)
     notes: list[str] = field(default_factory=list)
     error: str | None = None  # why the file could not be used (inspect only)
+    currency: str | None = None  # ISO 4217 code of its amounts, when the file shows one
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -177,6 +178,7 @@ class FileReport:
             "rows": self.rows.as_dict(),
             "notes": list(self.notes),
             "error": self.error,
+            "currency": self.currency,
         }
 
 
@@ -238,6 +240,10 @@ class Dataset:
     settings : dict
         Analysis parameters given by the configuration file (``[analysis]``, ``[kind_weights]``);
         :func:`keyrisk.analyse` starts from them.
+    currency : str or None
+        ISO 4217 code of the amounts and revenue: given by the user, or read from the data
+        (headers, values, a currency column; see :mod:`keyrisk.ingest.currency`). None when
+        unknown or contradictory: amounts are then shown without a symbol.
     """
 
     interactions: pd.DataFrame
@@ -246,6 +252,7 @@ class Dataset:
     report: IngestReport = field(default_factory=IngestReport)
     has_dates: bool = True
     settings: dict[str, Any] = field(default_factory=dict)
+    currency: str | None = None
 
     @classmethod
     def from_frames(
@@ -256,6 +263,7 @@ class Dataset:
         *,
         report: IngestReport | None = None,
         has_dates: bool | None = None,
+        currency: str | None = None,
     ) -> Dataset:
         """Build a Dataset from plain DataFrames (missing columns are added empty).
 
@@ -289,6 +297,7 @@ class Dataset:
             staff=conform(stf, STAFF_COLUMNS),
             report=report or IngestReport(),
             has_dates=has_dates,
+            currency=currency,
         )
 
     @property

@@ -98,6 +98,9 @@ class RawTable:
         What the reader decided, for a person.
     date1904 : bool
         The workbook uses the 1904 date system.
+    uncertain : dict of int to tuple of str
+        Data rows (by position in ``data``) read back from a line with more fields than the
+        header whose listed columns could not be told apart: those cells are empty.
     """
 
     path: str
@@ -117,6 +120,7 @@ class RawTable:
     sheets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     date1904: bool = False
+    uncertain: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 def display_name(path: str | os.PathLike[str]) -> str:

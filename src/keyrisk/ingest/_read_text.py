@@ -22,12 +22,14 @@ from keyrisk.ingest._read_common import (
     clean_text,
     unique_headers,
 )
+from keyrisk.ingest._read_ragged import MAX_LEARNING_VALUES, MIN_LEARNING_ROWS, learn, recover
 from keyrisk.ingest.sniff import detect_encoding, find_header_row, sniff_delimiter
 
 __all__ = ["read_text"]
 
 _HEAD_BYTES = 256 * 1024
 _HEAD_RECORDS = 200
+_MAX_LEARNING_CELLS = 1_000_000  # values looked at to learn the columns' patterns, at most
 _NO_SEP = "\x1f"  # used to read a single-column file: a character real text never holds
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -56,13 +58,75 @@ def _decode(data: bytes, options: ReadOptions, name: str) -> tuple[str, bytes]:
     return encoding, text.encode("utf-8")
 
 
-def _records(text: str, sep: str, first_line: int) -> Iterator[tuple[int, int, list[str]]]:
-    """Yield (start line, end line, fields) for each record of ``text`` (csv module)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"', strict=False)
-    done = 0
-    for fields in reader:
-        yield first_line + done, first_line + reader.line_num - 1, fields
-        done = reader.line_num
+class _LineStarts:
+    """Character offset of the start of each line of a text, found when first needed."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] | None = None
+
+    def __call__(self, index: int) -> int:
+        """Offset of line ``index`` (0-based); ``len(text)`` past the last line."""
+        if self.starts is None:
+            self.starts = [0]
+            find = self.text.find
+            pos = find("\n")
+            while pos >= 0:
+                self.starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+        return self.starts[index] if index < len(self.starts) else len(self.text)
+
+
+def _records(
+    text: str, sep: str, first_line: int, ncols: int | None = None
+) -> Iterator[tuple[int, int, list[str], bool]]:
+    """Yield (start line, end line, fields, unclosed quote) for each record of ``text``.
+
+    A quote that opens a field and never closes properly does not swallow the lines after it:
+    its line is read alone with the quote as a character (``unclosed`` True), and reading goes
+    on from the next line. That is the case when the text ends inside the quote, or when the
+    quote that ends it is not followed by a separator or a line end and one of the lines it
+    swallowed reads as a row of ``ncols`` fields. Other malformed quoting is read leniently
+    (the csv module with ``strict=False``, as before).
+    """
+    offsets = _LineStarts(text)
+    stream = io.StringIO(text, newline="")
+    line0 = first_line
+    while True:
+        reader = csv.reader(stream, delimiter=sep, quotechar='"', strict=True)
+        done = 0
+        try:
+            for fields in reader:
+                yield line0 + done, line0 + reader.line_num - 1, fields, False
+                done = reader.line_num
+            return
+        except csv.Error as exc:
+            start = line0 + done
+            last = line0 + reader.line_num - 1
+            a = offsets(start - first_line)
+            b = offsets(start - first_line + 1)
+            if "unexpected end of data" in str(exc):
+                swallowed = True
+            elif last == start:
+                swallowed = False
+            else:
+                inner = text[b : offsets(last - first_line + 1)].split("\n")
+                swallowed = ncols is None or any(ln.count(sep) + 1 == ncols for ln in inner)
+            line = text[a:b].rstrip("\n").removesuffix("\r")
+            if swallowed:
+                fields = next(csv.reader([line], delimiter=sep, quoting=csv.QUOTE_NONE), [])
+                yield start, start, fields, True
+                next_line = start + 1
+            else:
+                stream.seek(a)
+                lenient = csv.reader(stream, delimiter=sep, quotechar='"', strict=False)
+                fields = next(lenient, [])
+                next_line = start + lenient.line_num
+                yield start, next_line - 1, fields, False
+            if offsets(next_line - first_line) >= len(text):
+                return
+            stream.seek(offsets(next_line - first_line))
+            line0 = next_line
 
 
 def _is_blank(fields: list[str]) -> bool:
@@ -81,6 +145,9 @@ class _Body:
         self.rejected = 0
         self.trailing_blank = 0
         self.needs_scan = True  # cells may hold control characters or exceed the length limit
+        # lines with more fields than the header, tried by _recover: (line, raw text, fields)
+        self.ragged: list[tuple[int, str, list[str]]] = []
+        self.uncertain: dict[int, tuple[str, ...]] = {}
 
 
 def _ragged(body: _Body, line: int, text: str, nfields: int, ncols: int, name: str) -> None:
@@ -111,14 +178,41 @@ def _blank(body: _Body, line: int, name: str) -> None:
     )
 
 
+def _unclosed(body: _Body, line: int, text: str, nfields: int, ncols: int, name: str) -> None:
+    """A line whose quote never closes: read alone, the quote kept as a character."""
+    used = nfields == ncols
+    if used:
+        message = (
+            f"unclosed quote on line {line}: the quote is kept as a character and the lines "
+            "after it are read as rows"
+        )
+    else:
+        body.rejected += 1
+        message = (
+            f"unclosed quote on line {line}; read with the quote as a character, the line has "
+            f"{nfields} fields and the header {ncols}: rejected (the lines after it are read as "
+            "rows)"
+        )
+    body.problems.append(
+        Problem(
+            code="unclosed-quote",
+            message=message,
+            file=name,
+            row=line,
+            value=text[:200],
+            severity="warning" if used else "error",
+        )
+    )
+
+
 def _slow_body(text: str, sep: str, first_line: int, ncols: int, name: str) -> _Body:
     """Exact reading with the csv module (used when the fast path cannot vouch for its lines)."""
     body = _Body()
     columns: list[list[str | None]] = [[] for _ in range(ncols)]
     rows: list[int] = []
     pending_blank: list[int] = []
-    for start, _end, fields in _records(text, sep, first_line):
-        if _is_blank(fields):
+    for start, _end, fields, unclosed in _records(text, sep, first_line, ncols):
+        if _is_blank(fields) and not unclosed:
             pending_blank.append(start)
             continue
         for line in pending_blank:
@@ -126,8 +220,15 @@ def _slow_body(text: str, sep: str, first_line: int, ncols: int, name: str) -> _
             _blank(body, line, name)
         pending_blank = []
         body.read += 1
-        if len(fields) != ncols:
-            raw = (sep.join(fields) if sep != _NO_SEP else fields[0]) if fields else ""
+        raw = (sep.join(fields) if sep != _NO_SEP else fields[0]) if fields else ""
+        if unclosed:
+            _unclosed(body, start, raw, len(fields), ncols, name)
+            if len(fields) != ncols:
+                continue
+        elif len(fields) > ncols and sep != _NO_SEP:
+            body.ragged.append((start, raw, fields))
+            continue
+        elif len(fields) != ncols:
             _ragged(body, start, raw, len(fields), ncols, name)
             continue
         for col, value in zip(columns, fields, strict=True):
@@ -137,6 +238,25 @@ def _slow_body(text: str, sep: str, first_line: int, ncols: int, name: str) -> _
     body.table = pa.table({f"c{i}": pa.array(c, pa.string()) for i, c in enumerate(columns)})
     body.rows = np.asarray(rows, dtype=np.int64)
     return body
+
+
+def _well_quoted(arr: np.ndarray, quotes: np.ndarray, sep: int) -> bool:
+    """True when every quote opens a field or closes it (paired in order, ``""`` doubled).
+
+    A quote at an even position of ``quotes`` opens a quoted field: it follows a separator, a
+    line end, another quote or the start; one at an odd position closes it: a separator, a line
+    end, another quote or the end follows. Otherwise a quote may be unclosed or literal, and
+    only the exact reader can tell which lines it holds.
+    """
+    if len(quotes) % 2:
+        return False
+    n = len(arr)
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = arr[np.maximum(opening - 1, 0)]
+    ok_open = (opening == 0) | (before == sep) | (before == 10) | (before == 34)
+    after = arr[np.minimum(closing + 1, n - 1)]
+    ok_close = (closing == n - 1) | (after == sep) | (after == 10) | (after == 13) | (after == 34)
+    return bool(ok_open.all() and ok_close.all())
 
 
 def _fast_body(
@@ -154,6 +274,8 @@ def _fast_body(
     else:
         ends = nl
         multiline = False
+    if quotes is not None and not _well_quoted(arr, quotes, ord(sep) if len(sep) == 1 else -1):
+        return None  # a quote may never close: the exact reader accounts for every line
     starts = np.concatenate(([0], ends + 1))
     stops = np.concatenate((ends, [size]))
     if starts[-1] >= size:
@@ -244,7 +366,11 @@ def _fast_body(
         _blank(body, int(lines[i]), name)
     for i in np.flatnonzero(invalid[: last + 1] & ~blank_rows[: last + 1]):
         text = data[starts[i] : content_stops[i]].decode("utf-8", "replace")
-        _ragged(body, int(lines[i]), text, int(nfields[i]), ncols, name)
+        if nfields[i] > ncols and sep != _NO_SEP:
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False)
+            body.ragged.append((int(lines[i]), text, next(reader, [])))
+        else:
+            _ragged(body, int(lines[i]), text, int(nfields[i]), ncols, name)
     body.problems.sort(key=lambda p: p.row or 0)
     keep = ~blank_rows[valid_idx]
     if not keep.all():
@@ -252,6 +378,88 @@ def _fast_body(
     body.table = table
     body.rows = lines[valid_idx[keep]].astype(np.int64)
     return body
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _recover(body: _Body, headers: list[str], sep: str, name: str) -> int:
+    """Read back the lines with more fields than the header that the columns' patterns settle.
+
+    Each line read back becomes a data row (in file order) with a ``recovered-fields`` warning;
+    the columns left uncertain are empty and listed in ``body.uncertain``. The others are
+    rejected (``extra-fields``). Returns the number of lines read back.
+    """
+    ragged, body.ragged = body.ragged, []
+    table = body.table
+    assert table is not None
+    ncols = len(headers)
+    if not ragged:
+        return 0
+    if table.num_rows < MIN_LEARNING_ROWS:
+        for line, text, fields in ragged:
+            _ragged(body, line, text, len(fields), ncols, name)
+        body.problems.sort(key=lambda p: p.row or 0)
+        return 0
+    # distinct values per column, in file order; fewer per column in a very wide file
+    per_column = max(50, min(MAX_LEARNING_VALUES, _MAX_LEARNING_CELLS // ncols))
+    samples = [pc.unique(col).slice(0, per_column).to_pylist() for col in table.columns]
+    profiles = learn(samples)
+    cache: dict[tuple[int, str, bool], bool] = {}
+    cells: list[list[str | None]] = [[] for _ in range(ncols)]
+    lines: list[int] = []
+    uncertain: list[tuple[str, ...]] = []
+    for line, text, fields in ragged:
+        reading = recover(fields, profiles, sep, cache)
+        if reading is None:
+            _ragged(body, line, text, len(fields), ncols, name)
+            continue
+        for col, value in zip(cells, reading.values, strict=True):
+            col.append(value or None)
+        lines.append(line)
+        shown = [repr(headers[j]) for j in (reading.uncertain or reading.merged)]
+        head = f"the line has {len(fields)} fields; the header has {ncols}: "
+        column = None
+        if reading.uncertain:
+            message = (
+                head + f"the extra separator may sit in {' or '.join(shown)}, so these columns "
+                "are left empty; the others are certain"
+            )
+        elif reading.merged:
+            message = head + (
+                f"the extra separator can only sit in {' and '.join(shown)}, read back as "
+                + ("one cell" if len(shown) == 1 else "one cell each")
+            )
+            column = headers[reading.merged[0]] if len(reading.merged) == 1 else None
+        else:
+            message = head + _plural(reading.dropped, "empty trailing field") + " dropped"
+        uncertain.append(tuple(headers[j] for j in reading.uncertain))
+        body.problems.append(
+            Problem(
+                code="recovered-fields",
+                message=message,
+                file=name,
+                row=line,
+                column=column,
+                value=text[:200],
+                severity="warning",
+            )
+        )
+    body.problems.sort(key=lambda p: p.row or 0)
+    if not lines:
+        return 0
+    extra = pa.table({f"c{i}": pa.array(c, pa.string()) for i, c in enumerate(cells)})
+    rows = np.concatenate((body.rows, np.asarray(lines, dtype=np.int64)))
+    order = np.argsort(rows, kind="stable")
+    body.table = pa.concat_tables([table, extra]).take(pa.array(order))
+    body.rows = rows[order]
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    for k, cols in enumerate(uncertain):
+        if cols:
+            body.uncertain[int(position[table.num_rows + k])] = cols
+    return len(lines)
 
 
 def _clean_cells(body: _Body, headers: list[str], options: ReadOptions, name: str) -> None:
@@ -309,8 +517,8 @@ def read_text(
         sep = sniff_delimiter(head_text.splitlines()[:100], name)
     read_sep = sep if sep is not None else _NO_SEP
     head: list[tuple[int, int, list[str]]] = []
-    for rec in _records(head_text, read_sep, 1):
-        head.append(rec)
+    for start, end, fields, _unclosed in _records(head_text, read_sep, 1):
+        head.append((start, end, fields))
         if len(head) >= _HEAD_RECORDS:
             break
     if options.header_row is not None:
@@ -353,6 +561,12 @@ def read_text(
     body = _fast_body(rest, read_sep, header_end + 1, ncols, name, options.limits.max_cell_chars)
     if body is None:
         body = _slow_body(rest.decode("utf-8", "replace"), read_sep, header_end + 1, ncols, name)
+    recovered = _recover(body, headers, read_sep, name)
+    if recovered:
+        notes.append(
+            f"{_plural(recovered, 'line')} with more fields than the header read back from the "
+            "patterns of the well-formed lines"
+        )
     if body.trailing_blank:
         notes.append(f"{body.trailing_blank} blank line(s) at the end of the file ignored")
     if body.rejected:
@@ -377,6 +591,7 @@ def read_text(
         rejected=body.rejected,
         sha256=sha256,
         notes=notes,
+        uncertain=body.uncertain,
     )
 
 

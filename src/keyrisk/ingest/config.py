@@ -64,6 +64,7 @@ A full example::
     title = "Revue des comptes clés"   # properties; the title replaces the default one
     author = "Jeanne Martin"       # "Préparé par ..." in the footer; the file's author
     csv_sep = ","                  # separator of the CSV files: , ; | or "\\t"
+    currency = "EUR"               # ISO 4217 code of the amounts (read from the data otherwise)
 
 ``lookup`` names the id column of an accounts (staff) file and maps it as ``account_id``
 (``staff_id``): the interactions' account (staff) values, and the accounts' owner values for a
@@ -86,6 +87,7 @@ from types import MappingProxyType
 from typing import Any
 
 from keyrisk.errors import ConfigError, UsageError
+from keyrisk.ingest.currency import normalise_currency
 from keyrisk.ingest.layouts import CANONICAL_FIELDS, KINDS, ROLES, key, normalise_kind
 from keyrisk.settings import Settings
 
@@ -94,7 +96,7 @@ __all__ = ["Config", "FileConfig", "load_config"]
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 _TOP_KEYS = ("files", "kind_weights", "aliases", "analysis", "stages", "kinds", "report")
-_REPORT_KEYS = ("company", "title", "author", "csv_sep")
+_REPORT_KEYS = ("company", "title", "author", "csv_sep", "currency")
 _CSV_SEPARATORS = (",", ";", "\t", "|")
 _FILE_KEYS = (
     "role",
@@ -199,7 +201,8 @@ class Config:
         Extra kind labels -> kind.
     report : mapping of str to str
         Options of the deliverable (``[report]``): ``company``, ``title``, ``author``,
-        ``csv_sep``; keyword arguments of :func:`keyrisk.write_report`.
+        ``csv_sep`` (keyword arguments of :func:`keyrisk.write_report`), and ``currency``, the
+        ISO 4217 code of the amounts (read by :func:`keyrisk.load`).
 
     Examples
     --------
@@ -468,6 +471,12 @@ def _report(path: str, raw: object) -> dict[str, str]:
                 shown = ", ".join(repr(s) for s in _CSV_SEPARATORS)
                 raise ConfigError(f"{path}: report.csv_sep must be one of {shown}; got {value!r}.")
             out[name] = value
+        elif name == "currency":
+            text = _text(path, "report.currency", value)
+            try:
+                out[name] = normalise_currency(text)
+            except UsageError as exc:
+                raise ConfigError(f"{path}: report.currency: {exc}") from None
         else:
             out[name] = _text(path, f"report.{name}", value)
     return out

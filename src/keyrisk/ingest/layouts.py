@@ -68,7 +68,17 @@ __all__ = [
 
 #: Role -> canonical fields a file of that role can feed.
 CANONICAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "interactions": ("account", "staff", "date", "kind", "weight", "amount", "stage", "note"),
+    "interactions": (
+        "account",
+        "staff",
+        "date",
+        "kind",
+        "weight",
+        "amount",
+        "stage",
+        "note",
+        "open_date",
+    ),
     "accounts": ("account", "account_id", "revenue", "owner", "segment"),
     "staff": ("staff", "staff_id", "role", "department", "start_date", "end_date", "active"),
     "lines": ("key", "amount", "discount"),
@@ -606,6 +616,15 @@ _FIELD_CONCEPTS: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     ("lines", "discount"): (("discount",),),
 }
 _ID_CONCEPT = {"account": "account_id", "staff": "person_id", "owner": "person_id"}
+
+#: Headers of the day a deal was created or engaged: they date an open deal with no close date
+#: (``open_date``), in order of preference.
+_OPEN_DATE_KEYS = _words(
+    "engage date; engaged date; date engaged; engaged on; date d engagement; created; created "
+    "on; create date; created date; creation date; date created; date of creation; created time; "
+    "created at; date de creation; cree le; date d ouverture; opened; opened on; open date; "
+    "opened date; add time; deal created; deal add time; deal deal created"
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1263,6 +1282,26 @@ def map_columns(
         if status:
             columns["active"] = [status[0].header]
             used.add(status[0].header)
+
+    # the creation or engage date dates an open deal that has no close date
+    if (
+        role == "interactions"
+        and "open_date" not in columns
+        and "open_date" not in unmapped
+        and columns.get("stage")
+        and columns.get("date")
+    ):
+        taken = {h for hs in columns.values() for h in hs}
+        found = sorted(
+            (_OPEN_DATE_KEYS.index(s.key), s.position, s.header)
+            for s in scored
+            if s.key in _OPEN_DATE_KEYS and s.header not in taken
+        )
+        if found:
+            columns["open_date"] = [found[0][2]]
+            notes.append(
+                f"Open deals without a {columns['date'][0]!r} are dated by {found[0][2]!r}."
+            )
 
     # 5. notes on traps, and requirements
     final_used = {h for hs in columns.values() for h in hs}

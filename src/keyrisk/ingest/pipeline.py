@@ -23,8 +23,24 @@ import pandas as pd
 
 from keyrisk.errors import InputError, KeyriskError, Problem, Severity, UsageError
 from keyrisk.ingest.config import Config, FileConfig, load_config
+from keyrisk.ingest.currency import (
+    Evidence,
+    by_code,
+    currency_code,
+    currency_of_header,
+    currency_of_values,
+    decide,
+    is_currency_column,
+    normalise_currency,
+)
 from keyrisk.ingest.identities import apply_aliases, near_duplicates, unify_names
-from keyrisk.ingest.layouts import ColumnMapping, map_columns, normalise_kind, normalise_stage
+from keyrisk.ingest.layouts import (
+    ColumnMapping,
+    key,
+    map_columns,
+    normalise_kind,
+    normalise_stage,
+)
 from keyrisk.ingest.limits import Limits
 from keyrisk.ingest.readers import RawTable, ReadOptions, read_raw
 from keyrisk.ingest.values import (
@@ -89,6 +105,9 @@ class LoadOptions:
     limits : Limits
         Safety limits of the readers (:mod:`keyrisk.ingest.limits`). :func:`load` also takes a
         mapping that raises some of them, e.g. ``limits={"max_cells": 10**8}``.
+    currency : str or None
+        ISO 4217 code (or symbol) of the amounts; wins over ``[report] currency`` of the
+        configuration and over what the data shows (:mod:`keyrisk.ingest.currency`).
     """
 
     sep: str | None = None
@@ -100,8 +119,11 @@ class LoadOptions:
     near_duplicate_threshold: float = 0.75
     account_duplicate_threshold: float = 0.9
     limits: Limits = field(default_factory=Limits)
+    currency: str | None = None
 
     def __post_init__(self) -> None:
+        if self.currency is not None:
+            object.__setattr__(self, "currency", normalise_currency(self.currency))
         if self.dates not in DATE_ORDERS:
             raise UsageError(
                 f"The 'dates' option must be one of {', '.join(DATE_ORDERS)}; got {self.dates!r}."
@@ -120,6 +142,7 @@ class _FileResult:
     raw_kept: pd.DataFrame | None = None  # raw cells of the kept rows (interactions only)
     mapping: ColumnMapping | None = None
     file_config: FileConfig | None = None
+    currency: list[Evidence] = field(default_factory=list)  # where a currency was read
 
 
 class _Rows:
@@ -259,12 +282,16 @@ def _dates(
     fc: FileConfig | None,
     *,
     required: bool,
+    among: np.ndarray | None = None,
 ) -> tuple[pd.Series, str | None]:
+    """Parse a date field; ``among`` restricts it (values and problems) to some rows."""
     headers = mapping.columns.get(fieldname)
     if not headers:
         return pd.Series(pd.NaT, index=raw.data.index, dtype="datetime64[ns]"), None
     header = " + ".join(headers)
     cells = _raw_column(raw, headers)
+    if among is not None:
+        cells = cells[among]
     order = opts.dates
     if order == "auto" and fc is not None and fc.dates:
         order = fc.dates
@@ -276,10 +303,15 @@ def _dates(
         column=header,
         file=Path(raw.path).name,
     )
-    text = _as_text(cells)
+    index = raw.data.index
+
+    def full(mask: pd.Series) -> np.ndarray:
+        return mask.reindex(index, fill_value=False).to_numpy(dtype=bool)
+
+    text = _as_text(cells).reindex(index)
     if required:
         rows.flag(
-            parsed.impossible,
+            full(parsed.impossible),
             code="impossible-date",
             message="this date does not exist",
             column=header,
@@ -287,7 +319,7 @@ def _dates(
             fate=2,
         )
         rows.flag(
-            parsed.bad,
+            full(parsed.bad),
             code="bad-date",
             message="the date cannot be read",
             column=header,
@@ -295,7 +327,7 @@ def _dates(
             fate=2,
         )
         rows.flag(
-            text.isna().to_numpy(),
+            full(_as_text(cells).isna()),
             code="missing-date",
             message="the date is empty: the row cannot be placed in time",
             column=header,
@@ -304,14 +336,14 @@ def _dates(
         )
     else:
         rows.flag(
-            (parsed.bad | parsed.impossible).to_numpy(),
+            full(parsed.bad | parsed.impossible),
             code="bad-date",
             message="the date cannot be read; left empty",
             column=header,
             values=text,
             fate=0,
         )
-    values = parsed.values.where(~(parsed.bad | parsed.impossible))
+    values = parsed.values.where(~(parsed.bad | parsed.impossible)).reindex(index)
     return values.astype("datetime64[ns]").dt.normalize(), parsed.policy
 
 
@@ -406,10 +438,36 @@ def _interactions(
         values=None,
         fate=2,
     )
-    dates, policy = _dates(raw, rows, mapping, "date", opts, fc, required=True)
+    config = opts.config
+    stages: pd.Series | None = None
+    unknown: set[str] = set()
+    if mapping.columns.get("stage"):
+        stage_text = _as_text(raw.data[mapping.columns["stage"][0]])
+
+        def stage_of(labels: pd.Series) -> pd.Series:
+            found_stages, found = normalise_stage(labels, config.stages)
+            unknown.update(found)
+            return found_stages
+
+        stages = _per_distinct(stage_text, stage_of)
+    # an open deal without a close date is dated by its creation or engage date
+    by_open: np.ndarray | None = None
+    if stages is not None and mapping.columns.get("open_date") and mapping.columns.get("date"):
+        undated = _as_text(_raw_column(raw, mapping.columns["date"])).isna()
+        opened = _as_text(_raw_column(raw, mapping.columns["open_date"])).notna()
+        by_open = (stages.eq("open") & undated & opened).fillna(False).to_numpy(dtype=bool)
+        if not by_open.any():
+            by_open = None
+    if by_open is None:
+        dates, policy = _dates(raw, rows, mapping, "date", opts, fc, required=True)
+    else:
+        dates, policy = _dates(raw, rows, mapping, "date", opts, fc, required=True, among=~by_open)
+        opened_on, _ = _dates(
+            raw, rows, mapping, "open_date", opts, fc, required=True, among=by_open
+        )
+        dates = dates.where(~by_open, opened_on)
     amount = _numbers(raw, rows, mapping, "amount")
     weight = _numbers(raw, rows, mapping, "weight")
-    config = opts.config
     frame = pd.DataFrame(
         {
             "account": account,
@@ -426,17 +484,10 @@ def _interactions(
             "note": _names(raw, mapping, "note") if mapping.columns.get("note") else pd.NA,
         }
     )
-    if mapping.columns.get("stage"):
+    if stages is not None:
         header = mapping.columns["stage"][0]
         text = _as_text(raw.data[header])
-        unknown: set[str] = set()
-
-        def stage_of(labels: pd.Series) -> pd.Series:
-            stages, found = normalise_stage(labels, config.stages)
-            unknown.update(found)
-            return stages
-
-        frame["stage"] = _per_distinct(text, stage_of)
+        frame["stage"] = stages
         for label in sorted(unknown):
             first = int(np.flatnonzero((text == label).fillna(False).to_numpy())[0])
             rows.problems.append(
@@ -625,6 +676,79 @@ def _file_report(raw: RawTable, mapping: ColumnMapping | None, role: str) -> Fil
     )
 
 
+def _currency_evidence(
+    raw: RawTable, mapping: ColumnMapping, fc: FileConfig | None
+) -> list[Evidence]:
+    """Where this file shows the currency of its money columns (see keyrisk.ingest.currency)."""
+    if mapping.role not in ("interactions", "accounts", "lines"):
+        return []
+    money: list[str] = []
+    for fieldname in ("amount", "revenue"):
+        money += mapping.columns.get(fieldname, [])
+    if mapping.role == "lines" and fc is not None:
+        money += [h for h in fc.amount if h in raw.headers]
+    name = Path(raw.path).name
+    found: list[Evidence] = []
+    for header in dict.fromkeys(money):
+        code = currency_of_header(header)
+        if code is not None:
+            found.append(Evidence(code, name, header, "header"))
+        for code in sorted(currency_of_values(raw.data[header])):
+            found.append(Evidence(code, name, header, "values"))
+    if money:
+        for header in raw.headers:
+            if is_currency_column(key(header)):
+                for value in sorted(set(_as_text(raw.data[header]).dropna().str.strip())):
+                    code = currency_code(value)
+                    if code is not None:
+                        found.append(Evidence(code, name, header, "currency column"))
+    return found
+
+
+def _reject_uncertain(
+    raw: RawTable, rows: _Rows, mapping: ColumnMapping, fc: FileConfig | None, config: Config
+) -> None:
+    """Reject the lines read back whose uncertain columns (see the reader) are in use.
+
+    A column is in use when it feeds a canonical field, is a ``lines`` file's key, amount or
+    discount, or is the column that order lines join on. The reader's ``recovered-fields``
+    warning of such a line becomes an ``extra-fields`` error.
+    """
+    if not raw.uncertain or mapping.role == "ignore":
+        return
+    used = {h for hs in mapping.columns.values() for h in hs}
+    if fc is not None and mapping.role == "lines":
+        used.update(h for h in (fc.key, *fc.amount, fc.discount) if h)
+    if mapping.role == "interactions":
+        used.update(f.join for f in config.files if f.role == "lines" and f.join)
+    rejected: dict[int, tuple[str, ...]] = {}
+    for position, columns in raw.uncertain.items():
+        hit = [c for c in columns if c in used]
+        if hit and rows.fate[position] == 0:
+            rows.fate[position] = 2
+            rejected[int(raw.rows[position])] = tuple(hit)
+    if not rejected:
+        return
+    for i, p in enumerate(rows.problems):
+        found = rejected.get(p.row) if p.code == "recovered-fields" and p.row is not None else None
+        if found is None:
+            continue
+        columns = raw.uncertain[int(np.flatnonzero(raw.rows == p.row)[0])]
+        rows.problems[i] = Problem(
+            code="extra-fields",
+            message=(
+                "the line has more fields than the header: the extra separator may sit in "
+                f"{' or '.join(repr(c) for c in columns)}, and {found[0]!r} is in use: rejected"
+            ),
+            file=rows.file,
+            sheet=raw.sheet,
+            row=p.row,
+            column=found[0],
+            value=p.value,
+            severity="error",
+        )
+
+
 def _process(path: PathLike, role_hint: str | None, opts: LoadOptions) -> _FileResult:
     raw, mapping, fc = _read_one(path, role_hint, opts)
     # every problem names its file the same way (the file name, as the row problems do)
@@ -634,6 +758,7 @@ def _process(path: PathLike, role_hint: str | None, opts: LoadOptions) -> _FileR
         for p in raw.problems
     ]
     rows = _Rows(raw, problems)
+    _reject_uncertain(raw, rows, mapping, fc, opts.config)
     report = _file_report(raw, mapping, mapping.role)
     raw_kept: pd.DataFrame | None = None
     if mapping.role == "interactions":
@@ -663,7 +788,16 @@ def _process(path: PathLike, role_hint: str | None, opts: LoadOptions) -> _FileR
     if raw_kept is not None:
         raw_kept = raw_kept.reset_index(drop=True)
     report.rows = rows.counts()
-    return _FileResult(report, frame, rows, raw_kept, mapping, fc)
+    evidence = _currency_evidence(raw, mapping, fc)
+    codes = {e.code for e in evidence}
+    if len(codes) == 1:
+        report.currency = codes.pop()
+        report.notes.append(
+            f"amounts in {report.currency} ("
+            + "; ".join(f"{e.how} of {e.column!r}" for e in evidence)
+            + ")"
+        )
+    return _FileResult(report, frame, rows, raw_kept, mapping, fc, evidence)
 
 
 def _attach_lines(result: _FileResult, interactions: list[_FileResult]) -> None:
@@ -811,6 +945,60 @@ def _settings_from_config(config: Config) -> dict[str, Any]:
     return params
 
 
+def is_lock_file(path: PathLike) -> bool:
+    """True for the lock files an office suite leaves beside an open document.
+
+    Excel and Word write a small ``~$name.xlsx`` owner file; LibreOffice a
+    ``.~lock.name.ods#`` file. Neither holds data.
+
+    Examples
+    --------
+    >>> is_lock_file("exports/.~lock.clients.ods#")
+    True
+    >>> is_lock_file("clients.xlsx")
+    False
+    """
+    name = Path(path).name
+    if name.startswith(".~lock.") and name.endswith("#"):
+        return True
+    if not name.startswith("~$"):
+        return False
+    try:
+        return Path(path).stat().st_size <= _LOCK_FILE_BYTES
+    except OSError:
+        return False
+
+
+_LOCK_FILE_BYTES = 4096
+
+
+def _lock_file(path: PathLike) -> _FileResult:
+    """A lock file, passed over: no rows, one info line."""
+    name = Path(path).name
+    raw = RawTable(
+        path=str(path),
+        format="lock",
+        encoding=None,
+        delimiter=None,
+        sheet=None,
+        header_row=0,
+        headers=[],
+        data=pd.DataFrame(),
+        rows=np.zeros(0, dtype=np.int64),
+    )
+    problem = Problem(
+        code="lock-file",
+        message="a lock file left by Excel or LibreOffice while the workbook is open: passed "
+        "over (it holds no data)",
+        file=name,
+        severity="info",
+    )
+    report = FileReport(
+        path=str(path), role="ignore", format="lock", notes=["lock file passed over"]
+    )
+    return _FileResult(report, pd.DataFrame(), _Rows(raw, [problem]))
+
+
 def _collect(
     paths: Sequence[PathLike],
     accounts: Sequence[PathLike],
@@ -831,6 +1019,9 @@ def _collect(
             raise InputError(f"{path}: no such file.")
         if Path(path).is_dir():
             raise InputError(f"{path}: is a folder, not a file.")
+        if is_lock_file(path):
+            results.append(_lock_file(path))
+            continue
         try:
             results.append(_process(path, role, opts))
         except KeyriskError as exc:
@@ -938,12 +1129,31 @@ def _assemble(results: list[_FileResult], opts: LoadOptions) -> Dataset:
                         severity="warning",
                     )
                 )
+    given = opts.currency or opts.config.report.get("currency")
+    evidence = [e for r in results for e in r.currency]
+    currency, against = decide(evidence, str(given) if given else None)
+    if against:
+        shown = "; ".join(
+            f"{code} in {', '.join(dict.fromkeys(str(e.file) for e in found))}"
+            for code, found in by_code(against if given else evidence).items()
+        )
+        message = (
+            f"the amounts are said to be in {currency}, but the data shows {shown}: "
+            f"{currency} is kept"
+            if given
+            else f"the amounts show several currencies ({shown}): the currency is left "
+            "unknown (give it with --currency or [report] currency in keyrisk.toml)"
+        )
+        report.problems.append(
+            Problem(code="ambiguous-currency", message=message, severity="warning")
+        )
     dataset = Dataset(
         interactions=conform(inter, INTERACTION_COLUMNS),
         accounts=conform(acc, ACCOUNT_COLUMNS),
         staff=conform(stf, STAFF_COLUMNS),
         report=report,
         has_dates=bool(has_dates),
+        currency=currency,
     )
     dataset.settings = _settings_from_config(opts.config)
     return dataset
@@ -987,7 +1197,8 @@ def load(
         A ``keyrisk.toml`` file: column mappings, kind weights, aliases, analysis parameters.
     **options
         Fields of :class:`LoadOptions`: ``sep``, ``sheet``, ``encoding``, ``header_row``,
-        ``dates`` ("auto", "dayfirst", "monthfirst"), ``near_duplicate_threshold``.
+        ``dates`` ("auto", "dayfirst", "monthfirst"), ``near_duplicate_threshold``,
+        ``limits``, ``currency`` (ISO 4217 code of the amounts, e.g. "EUR").
 
     Returns
     -------

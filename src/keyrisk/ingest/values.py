@@ -9,8 +9,9 @@ Numbers
     - decimal comma (``1 863,40``, ``1.234,56``) or decimal point (``1,234.56``); thousands
       grouped by three with a space, a no-break space (U+00A0 or U+202F), an apostrophe, or
       the mark that is not the decimal one;
-    - a currency symbol or code before or after the number (``€ $ £ ¥ EUR USD GBP CHF CAD AUD
-      JPY``); nothing else (``k€``, ``%`` and words make the cell unreadable);
+    - a currency symbol or code before or after the number (``€ $ R$ £ ¥ EUR USD GBP CHF``...,
+      see :mod:`keyrisk.ingest.currency`); nothing else (``k€``, ``%`` and words make the cell
+      unreadable);
     - negative numbers as ``-12,5``, ``−12,5`` (U+2212), ``(12,50)`` (accounting) or ``12,50-``;
     - an empty cell or a lone dash is empty, not an error;
     - the decimal mark is decided once per column: ``12,5`` or ``1.234,56`` vote for the comma,
@@ -59,6 +60,7 @@ from pandas.api.types import (
 )
 
 from keyrisk.errors import AmbiguousInputError, UsageError
+from keyrisk.ingest.currency import MARK_PATTERN
 
 __all__ = [
     "Parsed",
@@ -75,7 +77,7 @@ STRING = pd.StringDtype()
 _SPACES = "\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # Control and invisible characters removed from names.
 _CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u2060\ufeff"
-_CURRENCY = r"(?:[€$£¥]|(?i:eur|usd|gbp|chf|cad|aud|jpy))"
+_CURRENCY = r"(?:" + MARK_PATTERN + r"|¥)"  # the marks keyrisk.ingest.currency reads, and ¥
 _NUMBER = (
     r"^ *(?P<open>\()? *(?P<s1>[-+])? *(?P<c1>" + _CURRENCY + r")? *(?P<s2>[-+])? *"
     r"(?P<num>[0-9][0-9 '.,]*[0-9]|[0-9]|[.,][0-9]+)(?P<exp>[eE][-+]?[0-9]+)?"
