@@ -632,3 +632,31 @@ def test_demo_in_english_keeps_the_french_demo(
     assert (tmp_path / "reports" / "demo-en" / "summary.json").is_file()
     assert not (tmp_path / "reports" / "demo").exists()
     assert "reports/demo-en" in stdout
+
+
+DUPLICATES = """Account,Owner,Date
+Acme,Jean Lefèvre,2024-12-01
+Acme,Jean Lefèvre,2024-11-01
+Beta,J. Lefevre,2024-12-01
+Beta,Jean Lefèvre,2024-10-01
+Gamma,Marie Dupont,2024-12-01
+Delta,DUPONT Marie,2024-12-02
+"""
+
+
+def test_inspect_prints_an_aliases_block(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "dups.csv"
+    path.write_text(DUPLICATES, encoding="utf-8")
+    block = '[aliases.staff]\n"J. Lefevre" = "Jean Lefèvre"\n"DUPONT Marie" = "Marie Dupont"\n'
+    code, out, err = run(capsys, "inspect", path)
+    assert code == 0, err
+    assert block in out
+    code, out, _ = run(capsys, "inspect", path, "--json")
+    assert json.loads(out)["aliases_toml"].endswith(block)
+    # pasted into keyrisk.toml, the block merges the names
+    config = tmp_path / "keyrisk.toml"
+    config.write_text(json.loads(out)["aliases_toml"], encoding="utf-8")
+    code, out, _ = run(capsys, "inspect", path, "--config", config, "--json")
+    assert json.loads(out)["aliases_toml"] == ""

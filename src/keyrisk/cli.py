@@ -283,6 +283,10 @@ def inspect(inputs: tuple[str, ...], as_json: bool, max_problems: int, **opts: A
         click.echo(f"{len(problems)} problems; the first {min(max_problems, len(problems))}:")
         for p in problems[:max_problems]:
             click.echo(f"  {p}")
+    if result.aliases_toml:
+        click.echo("Similar names: if they are the same, paste these lines into keyrisk.toml")
+        click.echo("(and delete those that are different people or clients):")
+        click.echo(result.aliases_toml, nl=False)
     if not result.usable:
         click.echo(f"keyrisk: error: input unusable: {result.error}", err=True)
         return EXIT_INPUT
