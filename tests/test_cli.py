@@ -450,11 +450,13 @@ def test_formula_like_names_are_escaped(
 
 
 def test_whatif(capsys: pytest.CaptureFixture[str], tiny: Path) -> None:
-    code, out, err = run(capsys, "whatif", tiny, "--leave", "ann", "--as-of", "2024-12-31")
+    code, out, err = run(
+        capsys, "whatif", tiny, "--leave", "ann", "--as-of", "2024-12-31", "--lang", "en"
+    )
     assert code == 0, err
     assert "If Ann leaves:" in out
     assert "accounts newly orphaned: 1" in out
-    assert "revenue at risk:         200.00 (80.0% of the total)" in out
+    assert "revenue at risk:         200 (80.0% of the total)" in out
     assert "Acme" in out
     code, out, _ = run(capsys, "whatif", tiny, "--leave", "Ann", "--as-of", "2024-12-31", "--json")
     assert code == 0
@@ -495,3 +497,166 @@ def test_dayfirst_and_monthfirst_exclude_each_other(
     assert one_error_line(err) == (
         "keyrisk: error: --dayfirst and --monthfirst exclude each other: give one of them."
     )
+
+
+# --- the command line as people type it ------------------------------------------------------
+
+ACCENTS = """Account,Owner,Date,Amount
+Acme,Jean Lefèvre,2024-12-01,100
+Acme,Jean Lefèvre,2024-11-01,
+Beta,Hélène Faure,2024-12-01,50
+Beta,Hélène Faure,2024-11-01,
+"""
+
+
+def test_whatif_in_french_keeps_the_order_typed(
+    capsys: pytest.CaptureFixture[str], tiny: Path
+) -> None:
+    argv = ["whatif", tiny, "--leave", "Carl", "--leave", "ann", "--as-of", "2024-12-31"]
+    code, out, err = run(capsys, *argv, "--lang", "FR")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "Si Carl et Ann partent :"
+    assert "  comptes devenus orphelins : 2" in lines
+    assert "  CA à risque :               250\u00a0€ (100,0\u00a0% du total)" in lines
+    assert lines[-3:] == [
+        "  compte orphelin  CA",
+        "  Acme             200\u00a0€",
+        "  Beta             50\u00a0€",
+    ]
+    code, out, _ = run(capsys, *argv, "--json")
+    assert code == 0
+    assert json.loads(out)["leave"] == ["Carl", "Ann"]
+    # French is the default, as for the report
+    code, out, _ = run(capsys, *argv)
+    assert out.splitlines()[0] == "Si Carl et Ann partent :"
+
+
+def test_whatif_matches_a_name_without_its_accents(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "accents.csv"
+    path.write_text(ACCENTS, encoding="utf-8")
+    code, out, err = run(capsys, "whatif", path, "--leave", "jean  LEFEVRE", "--lang", "en")
+    assert code == 0, err
+    assert out.splitlines()[0] == "If Jean Lefèvre leaves:"
+    code, out, err = run(capsys, "whatif", path, "--leave", "Helene Faure", "--json")
+    assert json.loads(out)["leave"] == ["Hélène Faure"]
+
+
+def test_whatif_reports_an_ambiguous_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "accents.csv"
+    path.write_text(ACCENTS + "Gamma,Jean Lefévre,2024-12-01,30\n", encoding="utf-8")
+    code, out, err = run(capsys, "whatif", path, "--leave", "Jean Lefevre")
+    assert code == 2
+    assert one_error_line(err) == (
+        "keyrisk: error: 'Jean Lefevre' may be several staff members: "
+        "'Jean Lefèvre', 'Jean Lefévre'; write the name as it is in the data."
+    )
+    assert out == ""
+    # written exactly, the name is not ambiguous
+    code, out, err = run(capsys, "whatif", path, "--leave", "Jean Lefévre", "--json")
+    assert code == 0, err
+    assert json.loads(out)["leave"] == ["Jean Lefévre"]
+
+
+@pytest.mark.parametrize(
+    ("options", "as_of"),
+    [
+        (["--as-of", "31/10/2024"], "2024-10-31"),
+        (["--as-of", "2024-10-31"], "2024-10-31"),
+        (["--as-of", "05/10/2024", "--dayfirst"], "2024-10-05"),
+        (["--as-of", "05/10/2024", "--monthfirst"], "2024-05-10"),
+        (["--as-of", "10/31/2024"], "2024-10-31"),
+        (["--lang", "FR", "--as-of", "31.10.2024"], "2024-10-31"),
+    ],
+)
+def test_as_of_and_lang_as_people_type_them(
+    capsys: pytest.CaptureFixture[str],
+    tiny: Path,
+    tmp_path: Path,
+    tables_only: None,
+    options: list[str],
+    as_of: str,
+) -> None:
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "report", tiny, "--out", out, "-q", *options)
+    assert code == 0, err
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["as_of"] == as_of
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (
+            ["--as-of", "05/10/2024"],
+            "keyrisk: error: --as-of: '05/10/2024' may be day/month or month/day; "
+            "write 2024-10-05 or 2024-05-10, or add --dayfirst or --monthfirst.",
+        ),
+        (
+            ["--as-of", "31/10/2024", "--monthfirst"],
+            "keyrisk: error: --as-of: '31/10/2024' is not a date (month/day/year); "
+            "write it as YYYY-MM-DD.",
+        ),
+        (
+            ["--as-of", "soon"],
+            "keyrisk: error: --as-of: 'soon' is not a date; write it as YYYY-MM-DD.",
+        ),
+    ],
+)
+def test_as_of_that_cannot_be_read(
+    capsys: pytest.CaptureFixture[str],
+    tiny: Path,
+    tmp_path: Path,
+    options: list[str],
+    expected: str,
+) -> None:
+    code, _, err = run(capsys, "report", tiny, "--out", tmp_path / "o", *options)
+    assert code == 2
+    assert one_error_line(err) == expected
+    assert not (tmp_path / "o").exists()
+
+
+def test_demo_in_english_keeps_the_french_demo(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tables_only: None,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, err = run(capsys, "demo", "--lang", "EN", "--quiet")
+    assert code == 0, err
+    assert (tmp_path / "reports" / "demo-en" / "summary.json").is_file()
+    assert not (tmp_path / "reports" / "demo").exists()
+    assert "reports/demo-en" in stdout
+
+
+DUPLICATES = """Account,Owner,Date
+Acme,Jean Lefèvre,2024-12-01
+Acme,Jean Lefèvre,2024-11-01
+Beta,J. Lefevre,2024-12-01
+Beta,Jean Lefèvre,2024-10-01
+Gamma,Marie Dupont,2024-12-01
+Delta,DUPONT Marie,2024-12-02
+"""
+
+
+def test_inspect_prints_an_aliases_block(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "dups.csv"
+    path.write_text(DUPLICATES, encoding="utf-8")
+    block = '[aliases.staff]\n"J. Lefevre" = "Jean Lefèvre"\n"DUPONT Marie" = "Marie Dupont"\n'
+    code, out, err = run(capsys, "inspect", path)
+    assert code == 0, err
+    assert block in out
+    code, out, _ = run(capsys, "inspect", path, "--json")
+    assert json.loads(out)["aliases_toml"].endswith(block)
+    # pasted into keyrisk.toml, the block merges the names
+    config = tmp_path / "keyrisk.toml"
+    config.write_text(json.loads(out)["aliases_toml"], encoding="utf-8")
+    code, out, _ = run(capsys, "inspect", path, "--config", config, "--json")
+    assert json.loads(out)["aliases_toml"] == ""

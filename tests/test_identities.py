@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from keyrisk.errors import UsageError
-from keyrisk.ingest.identities import apply_aliases, match_key, near_duplicates, unify_names
+from keyrisk.ingest.identities import (
+    aliases_toml,
+    apply_aliases,
+    match_key,
+    near_duplicates,
+    unify_names,
+)
 
 
 def test_unify_names_keeps_the_first_spelling() -> None:
@@ -123,3 +131,48 @@ def test_nearest_pairs_equal_brute_force(threshold: float) -> None:
     )
     assert sorted(_nearest_pairs(vectors, k, threshold)) == expected
     assert expected  # the case is not vacuous
+
+
+def test_aliases_toml_keeps_the_most_frequent_name() -> None:
+    pairs = pd.DataFrame(
+        {
+            "kind": ["staff", "staff", "staff", "account"],
+            "name": ["J. Lefevre", "Jean Lefevre", "DUPONT Marie", 'Acme "SA"'],
+            "similar_to": ["Jean Lefèvre", "Jean Lefèvre", "Marie Dupont", "ACME SA"],
+            "similarity": [0.9, 1.0, 1.0, 0.95],
+        }
+    )
+    counts = {
+        # first seen: Marie Dupont, then the Lefèvre spellings; Jean Lefèvre written most
+        "staff": {"Marie Dupont": 2, "DUPONT Marie": 2, "Jean Lefevre": 1, "Jean Lefèvre": 4},
+        "account": {'Acme "SA"': 1, "ACME SA": 1},
+    }
+    assert aliases_toml(pairs, counts) == (
+        "[aliases.staff]\n"
+        '"DUPONT Marie" = "Marie Dupont"\n'
+        '"Jean Lefevre" = "Jean Lefèvre"\n'
+        '"J. Lefevre" = "Jean Lefèvre"\n'
+        "\n"
+        "[aliases.account]\n"
+        '"ACME SA" = "Acme \\"SA\\""\n'
+    )
+    parsed = tomllib.loads(aliases_toml(pairs, counts))
+    assert parsed["aliases"]["account"] == {"ACME SA": 'Acme "SA"'}
+    assert aliases_toml(pairs.iloc[:0], counts) == ""
+
+
+def test_the_quality_sheet_carries_the_aliases_block() -> None:
+    from keyrisk import Dataset, analyse
+    from keyrisk.ingest.pipeline import suggested_aliases
+    from keyrisk.report.layout import Table, quality_sheet
+
+    frame = pd.DataFrame(
+        {"account": ["A", "A", "B"], "staff": ["Jean Lefèvre", "Jean Lefèvre", "J. Lefevre"]}
+    )
+    ds = Dataset.from_frames(frame)
+    ds.report.near_duplicates = near_duplicates(["Jean Lefèvre", "J. Lefevre"], kind="staff")
+    assert suggested_aliases(ds) == '[aliases.staff]\n"J. Lefevre" = "Jean Lefèvre"\n'
+    sheet = quality_sheet(analyse(ds), "fr")
+    block = next(b for b in sheet.blocks if isinstance(b, Table) and b.columns[0].field == "line")
+    assert block.rows == [("[aliases.staff]",), ('"J. Lefevre" = "Jean Lefèvre"',)]
+    assert block.title == "Noms proches : lignes à copier dans keyrisk.toml"

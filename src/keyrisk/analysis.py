@@ -12,8 +12,9 @@ import datetime as dt
 import difflib
 import html
 import math
+import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +90,18 @@ def _names(names: Iterable[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _name_key(name: str) -> str:
+    """The form names are matched on: case-folded, accents dropped (NFKD), single spaces.
+
+    Examples
+    --------
+    >>> _name_key("  Jean   LEFÈVRE ")
+    'jean lefevre'
+    """
+    folded = unicodedata.normalize("NFKD", " ".join(name.split()).casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
 
 
 def _percent(share: float, decimals: int = 0) -> str:
@@ -555,6 +568,9 @@ class Analysis:
         status = self._status
         known = status["staff"].astype(str).tolist()
         by_fold = dict(zip((k.casefold() for k in known), known, strict=True))
+        by_key: dict[str, list[str]] = {}
+        for k in known:
+            by_key.setdefault(_name_key(k), []).append(k)
         gone = dict(
             zip(
                 status["staff"].astype(str),
@@ -566,7 +582,17 @@ class Analysis:
         for raw in names:
             if not isinstance(raw, str) or not raw.strip():
                 raise UsageError(f"A staff name must be a non-empty string; got {raw!r}.")
-            name = by_fold.get(raw.strip().casefold())
+            typed = " ".join(raw.split())
+            name = by_fold.get(typed.casefold())
+            if name is None:
+                matches = by_key.get(_name_key(typed), [])
+                if len(matches) > 1:
+                    listed = ", ".join(repr(m) for m in sorted(matches))
+                    raise UsageError(
+                        f"{typed!r} may be several staff members: {listed}; "
+                        "write the name as it is in the data."
+                    )
+                name = matches[0] if matches else None
             if name is None:
                 close = difflib.get_close_matches(raw, known, n=5, cutoff=0.0)
                 hint = f" Closest names: {', '.join(close)}." if close else ""
@@ -583,20 +609,24 @@ class Analysis:
         Parameters
         ----------
         leave : str or iterable of str
-            Staff names, matched case-insensitively.
+            Staff names, matched as written, else case-insensitively, else on their
+            :func:`_name_key` (no accents, no case, single spaces) when it is unambiguous.
 
         Returns
         -------
         keyrisk.portfolio.Departure
-            Newly orphaned and weakened accounts, revenue and pipeline at risk.
+            Newly orphaned and weakened accounts, revenue and pipeline at risk; ``leave`` holds
+            the names as in the data, in the order given, without duplicates.
 
         Raises
         ------
         UsageError
-            When a name is unknown (the message lists up to 5 closest names) or already gone.
+            When a name is unknown (the message lists up to 5 closest names), matches several
+            people once accents are ignored (the message lists them), or is already gone.
         """
         names = self._resolve([leave] if isinstance(leave, str) else leave)
-        return pf.departure(self._active_holders, self._revenue, names, pipeline=self._pipeline)
+        result = pf.departure(self._active_holders, self._revenue, names, pipeline=self._pipeline)
+        return replace(result, leave=tuple(names))
 
     @cached_property
     def caveats(self) -> list[Caveat]:

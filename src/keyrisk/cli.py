@@ -24,6 +24,7 @@ import click
 
 import keyrisk
 from keyrisk.errors import KeyriskError, Terminated, UsageError
+from keyrisk.ingest.values import parse_day
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +32,9 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 #: The hand-over options of ``report`` and ``demo`` (also keys of ``[report]`` in keyrisk.toml).
 REPORT_KEYS = ("company", "title", "author", "csv_sep")
+
+#: The report languages, typed in any case ("FR").
+_LANG = click.Choice(["fr", "en"], case_sensitive=False)
 
 
 class _Progress:
@@ -126,8 +130,8 @@ def _method_options(func: F) -> F:
     options = [
         click.option(
             "--as-of",
-            type=click.DateTime(formats=["%Y-%m-%d"]),
-            help="Day the analysis describes (default: latest interaction).",
+            help="Day the analysis describes: 2026-10-31 or 31/10/2026 (10/31/2026 with "
+            "--monthfirst); default: the latest interaction.",
         ),
         click.option("--window-days", type=int, help="Interactions counted (default 730)."),
         click.option("--half-life-days", help="Half-life of an interaction, or 'none' (180)."),
@@ -180,12 +184,9 @@ def _load_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
         "encoding": opts.get("encoding"),
         "header_row": opts.get("header_row"),
     }
-    if opts.get("dayfirst") and opts.get("monthfirst"):
-        raise UsageError("--dayfirst and --monthfirst exclude each other: give one of them.")
-    if opts.get("dayfirst"):
-        kwargs["dates"] = "dayfirst"
-    elif opts.get("monthfirst"):
-        kwargs["dates"] = "monthfirst"
+    order = _date_order(opts)
+    if order != "auto":
+        kwargs["dates"] = order
     limits: dict[str, float] = {}
     for item in opts.get("limits") or ():
         name, sep, value = item.partition("=")
@@ -201,10 +202,22 @@ def _load_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
+def _date_order(opts: dict[str, Any]) -> str:
+    """The order of day and month given by --dayfirst or --monthfirst ("auto" without)."""
+    if opts.get("dayfirst") and opts.get("monthfirst"):
+        raise UsageError("--dayfirst and --monthfirst exclude each other: give one of them.")
+    if opts.get("dayfirst"):
+        return "dayfirst"
+    return "monthfirst" if opts.get("monthfirst") else "auto"
+
+
 def _method_params(opts: dict[str, Any]) -> dict[str, Any]:
     params: dict[str, Any] = {}
     if opts.get("as_of") is not None:
-        params["as_of"] = opts["as_of"].date()
+        try:
+            params["as_of"] = parse_day(opts["as_of"], _date_order(opts))
+        except UsageError as exc:
+            raise UsageError(f"--as-of: {exc}") from None
     for name in (
         "window_days",
         "holder_ratio",
@@ -270,6 +283,10 @@ def inspect(inputs: tuple[str, ...], as_json: bool, max_problems: int, **opts: A
         click.echo(f"{len(problems)} problems; the first {min(max_problems, len(problems))}:")
         for p in problems[:max_problems]:
             click.echo(f"  {p}")
+    if result.aliases_toml:
+        click.echo("Similar names: if they are the same, paste these lines into keyrisk.toml")
+        click.echo("(and delete those that are different people or clients):")
+        click.echo(result.aliases_toml, nl=False)
     if not result.usable:
         click.echo(f"keyrisk: error: input unusable: {result.error}", err=True)
         return EXIT_INPUT
@@ -339,7 +356,7 @@ def _run_report(
 @click.option(
     "--out", type=click.Path(file_okay=False), help="Output folder (default under reports/)."
 )
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--lang", type=_LANG, default="fr", show_default=True, help="Report language.")
 @_report_options
 @click.option("--pseudonymise", is_flag=True, help="Replace staff names by keyed pseudonyms.")
 @click.option("--key-file", type=click.Path(dir_okay=False), help="Secret key for --pseudonymise.")
@@ -370,9 +387,9 @@ def report(
     "--out",
     type=click.Path(file_okay=False),
     default=None,
-    help="Output folder (default reports/demo).",
+    help="Output folder (default reports/demo, reports/demo-en in English).",
 )
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--lang", type=_LANG, default="fr", show_default=True, help="Report language.")
 @_report_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 def demo(out: str | None, lang: str, quiet: bool, **handover: Any) -> int:
@@ -386,7 +403,7 @@ def demo(out: str | None, lang: str, quiet: bool, **handover: Any) -> int:
     return _run_report(
         [str(p) for p in paths["interactions"]],
         opts,
-        out=out or str(Path("reports") / "demo"),
+        out=out or str(Path("reports") / ("demo" if lang == "fr" else f"demo-{lang}")),
         lang=lang,
         quiet=quiet,
     )
@@ -394,11 +411,20 @@ def demo(out: str | None, lang: str, quiet: bool, **handover: Any) -> int:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--leave", "leave", multiple=True, required=True, help="A leaving staff member.")
+@click.option(
+    "--leave",
+    "leave",
+    multiple=True,
+    required=True,
+    help="A leaving staff member (accents and case may be left out). Repeatable.",
+)
 @_ingest_options
 @_method_options
+@click.option("--lang", type=_LANG, default="fr", show_default=True, help="Output language.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def whatif(inputs: tuple[str, ...], leave: tuple[str, ...], as_json: bool, **opts: Any) -> int:
+def whatif(
+    inputs: tuple[str, ...], leave: tuple[str, ...], lang: str, as_json: bool, **opts: Any
+) -> int:
     """Print what happens if the --leave people go: accounts orphaned, revenue at risk."""
     params = _method_params(opts)
     keyrisk.Settings(**params)  # bad method parameters: a usage error before any reading
@@ -408,7 +434,7 @@ def whatif(inputs: tuple[str, ...], leave: tuple[str, ...], as_json: bool, **opt
     if as_json:
         click.echo(json.dumps(keyrisk.departure_dict(result), ensure_ascii=False, indent=2))
         return EXIT_OK
-    click.echo(keyrisk.format_departure(result, analysis))
+    click.echo(keyrisk.format_departure(result, analysis, lang=lang))
     return EXIT_OK
 
 

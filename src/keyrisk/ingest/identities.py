@@ -10,7 +10,7 @@ the report can suggest aliases.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,7 @@ import pandas as pd
 from keyrisk.errors import UsageError
 from keyrisk.ingest.values import _take_text, normalise_names, strip_accents
 
-__all__ = ["apply_aliases", "match_key", "near_duplicates", "unify_names"]
+__all__ = ["aliases_toml", "apply_aliases", "match_key", "near_duplicates", "unify_names"]
 
 STRING = pd.StringDtype()
 _NEIGHBOURS = 6
@@ -430,3 +430,95 @@ def near_duplicates(
         ).reset_index(drop=True)
     result.attrs["truncated"] = truncated
     return result
+
+
+def _toml_string(text: str) -> str:
+    """``text`` as a TOML basic string: quotes, backslashes and control characters escaped."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def aliases_toml(pairs: pd.DataFrame, counts: Mapping[str, Mapping[str, int]]) -> str:
+    """Return a ready-to-paste ``[aliases]`` block merging near-duplicate names.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        Columns ``kind``, ``name``, ``similar_to``, as :func:`near_duplicates` returns them.
+    counts : mapping
+        Per kind ("staff", "account"), ``{name: number of cells}`` in the order the names were
+        first seen; a name missing counts 0 and comes after the others.
+
+    Returns
+    -------
+    str
+        One table per kind (``[aliases.staff]`` then ``[aliases.account]``, a blank line
+        between) with one ``"alias" = "name"`` line per alias; ``""`` without pairs.
+
+    Notes
+    -----
+    Names linked by pairs form groups (connected components, so "A" ~ "B" and "B" ~ "C" is
+    one group). Each group keeps the name written most often, ties going to the one seen first;
+    every other name of the group becomes its alias (aliases are applied in one pass: no chain).
+    Groups come in the order their kept name was first seen, aliases likewise within a group.
+    The block is a suggestion: names that are different people or clients must be removed.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"kind": ["staff"], "name": ["J. Martin"],
+    ...                       "similar_to": ["Jean Martin"], "similarity": [0.9]})
+    >>> print(aliases_toml(pairs, {"staff": {"Jean Martin": 5, "J. Martin": 1}}))
+    [aliases.staff]
+    "J. Martin" = "Jean Martin"
+    <BLANKLINE>
+    """
+    tables = []
+    for kind in ("staff", "account"):
+        of_kind = pairs[pairs["kind"] == kind]
+        if not len(of_kind):
+            continue
+        seen = counts.get(kind, {})
+        rank = {name: i for i, name in enumerate(seen)}
+
+        def first_seen(name: str, rank: Mapping[str, int] = rank) -> tuple[int, str]:
+            return (rank.get(name, len(rank)), name)
+
+        links = zip(of_kind["name"].astype(str), of_kind["similar_to"].astype(str), strict=True)
+        chosen = []
+        for members in _components(links):
+            keep = min(members, key=lambda n: (-int(seen.get(n, 0)), first_seen(n)))
+            others = sorted((m for m in members if m != keep), key=first_seen)
+            chosen.append((first_seen(keep), keep, others))
+        lines = [f"[aliases.{kind}]"]
+        for _, keep, others in sorted(chosen):
+            lines += [f"{_toml_string(alias)} = {_toml_string(keep)}" for alias in others]
+        tables.append("\n".join(lines) + "\n")
+    return "\n".join(tables)
+
+
+def _components(links: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """The groups of names that ``links`` connect (union-find), each group's names sorted."""
+    parent: dict[str, str] = {}
+
+    def root(name: str) -> str:
+        parent.setdefault(name, name)
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    for a, b in links:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for name in sorted(parent):
+        groups.setdefault(root(name), []).append(name)
+    return list(groups.values())

@@ -33,7 +33,7 @@ from keyrisk.ingest.currency import (
     is_currency_column,
     normalise_currency,
 )
-from keyrisk.ingest.identities import apply_aliases, near_duplicates, unify_names
+from keyrisk.ingest.identities import aliases_toml, apply_aliases, near_duplicates, unify_names
 from keyrisk.ingest.layouts import (
     ColumnMapping,
     key,
@@ -62,7 +62,7 @@ from keyrisk.model import (
     empty_table,
 )
 
-__all__ = ["InspectResult", "LoadOptions", "inspect", "load"]
+__all__ = ["InspectResult", "LoadOptions", "inspect", "load", "suggested_aliases"]
 
 PathLike = str | os.PathLike[str]
 DATE_ORDERS = ("auto", "dayfirst", "monthfirst")
@@ -1239,6 +1239,8 @@ class InspectResult:
     problems: list[Problem]
     usable: bool
     error: str | None = None
+    #: A ready-to-paste ``[aliases]`` block for the near-duplicate names ("" when none).
+    aliases_toml: str = ""
 
     @property
     def rows(self) -> RowCounts:
@@ -1263,6 +1265,7 @@ class InspectResult:
             "rows": self.rows.as_dict(),
             "files": [f.as_dict() for f in self.files],
             "problems": [p.as_dict() for p in self.problems],
+            "aliases_toml": self.aliases_toml,
         }
 
 
@@ -1293,4 +1296,34 @@ def inspect(
     usable = not failed and used > 0
     if not failed and used == 0:
         error = "no usable row in the input"
-    return InspectResult(files, dataset.report.problems, usable, error)
+    return InspectResult(
+        files, dataset.report.problems, usable, error, aliases_toml=suggested_aliases(dataset)
+    )
+
+
+def _first_seen_counts(columns: Sequence[pd.Series]) -> dict[str, int]:
+    """``{name: cells}`` over ``columns``, in the order the names first appear."""
+    values = pd.concat([c.astype("string") for c in columns], ignore_index=True).dropna()
+    counts = values.value_counts(sort=False)
+    return {str(n): int(counts[n]) for n in pd.unique(values.to_numpy(dtype=object))}
+
+
+def suggested_aliases(dataset: Dataset) -> str:
+    """Return the ``[aliases]`` block merging the near-duplicate names of ``dataset``.
+
+    Each group of near-duplicate names keeps the one written in the most cells (interactions,
+    account owners, staff table), ties going to the first seen
+    (:func:`keyrisk.ingest.identities.aliases_toml`); ``""`` when there is no near-duplicate.
+    """
+    near = dataset.report.near_duplicates
+    if not len(near):
+        return ""
+    counts = {
+        "staff": _first_seen_counts(
+            [dataset.interactions["staff"], dataset.accounts["owner"], dataset.staff["staff"]]
+        ),
+        "account": _first_seen_counts(
+            [dataset.interactions["account"], dataset.accounts["account"]]
+        ),
+    }
+    return aliases_toml(near, counts)

@@ -67,6 +67,7 @@ __all__ = [
     "is_total_label",
     "normalise_names",
     "parse_dates",
+    "parse_day",
     "parse_numbers",
     "strip_accents",
 ]
@@ -813,3 +814,54 @@ def is_total_label(values: pd.Series) -> pd.Series:
         return pd.Series(False, index=values.index, dtype=bool)
     hit = _bool(strip_accents(normalise_names(uniques)).str.contains(_TOTAL, regex=True))
     return pd.Series(_take(hit, codes, False), index=values.index, dtype=bool)
+
+
+# --------------------------------------------------------------------------------------------
+# One day typed by a user
+# --------------------------------------------------------------------------------------------
+
+
+def parse_day(text: str, order: str = "auto") -> dt.date:
+    """Read one day as people type it: ``2026-10-31``, ``31/10/2026``, ``31.10.2026``...
+
+    Parameters
+    ----------
+    text : str
+        ISO (year first), or day and month in either order then the year, separated by ``/``,
+        ``.`` or ``-``.
+    order : {"auto", "dayfirst", "monthfirst"}, default "auto"
+        The order of day and month. "auto" reads a date whose numbers show the order
+        (``31/10/2026``, ``10/31/2026``) and refuses one that could be either (``05/10/2026``).
+
+    Returns
+    -------
+    datetime.date
+
+    Raises
+    ------
+    keyrisk.errors.UsageError
+        When ``text`` is not such a date, is impossible in the given order, or is ambiguous
+        (the message gives both readings).
+
+    Examples
+    --------
+    >>> parse_day("31/10/2026"), parse_day("05/10/2026", "monthfirst")
+    (datetime.date(2026, 10, 31), datetime.date(2026, 5, 10))
+    """
+    value = pd.Series([str(text).strip()], dtype=STRING)
+    try:
+        parsed = parse_dates(value, order=order)
+    except AmbiguousInputError:
+        first, second = (
+            parse_dates(value, order=o).values.iat[0] for o in ("dayfirst", "monthfirst")
+        )
+        raise UsageError(
+            f"{text!r} may be day/month or month/day; write {first.date().isoformat()} or "
+            f"{second.date().isoformat()}, or add --dayfirst or --monthfirst."
+        ) from None
+    day = parsed.values.iat[0]
+    if pd.isna(day) or parsed.policy not in ("iso", "dayfirst", "monthfirst"):
+        which = {"dayfirst": " (day/month/year)", "monthfirst": " (month/day/year)"}
+        hint = which.get(order, "") if parsed.impossible.iat[0] else ""
+        raise UsageError(f"{text!r} is not a date{hint}; write it as YYYY-MM-DD.")
+    return dt.date(day.year, day.month, day.day)

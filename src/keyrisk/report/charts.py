@@ -4,28 +4,35 @@ Every function ``f(analysis, *, lang="fr", ax=None) -> Figure`` draws one chart 
 the finding, on ``ax`` when given (and returns its figure), else on a new
 :class:`matplotlib.figure.Figure`. Nothing touches matplotlib's global state: no pyplot, no
 rcParams change; figures are rendered by the Agg canvas. Text from the input is shown literally:
-``$`` is escaped so that mathtext never interprets it, and long names are cut with an ellipsis.
-:func:`save_charts` writes the PNG files; the same analysis gives byte-identical files.
+``$`` is escaped so that mathtext never interprets it, and long names are cut with an ellipsis
+(ids to their first 12 characters, ``DOMAIN\\user`` logins to the user).
+
+What a director reads must be whole and readable: a title names three people at most and is
+wrapped, measured with the figure's renderer, to end inside the figure; value labels are placed
+where they cross no line, marker or other label (or left out); legends sit in a band kept free
+of data. :func:`save_charts` writes the PNG files; the same analysis gives byte-identical files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import textwrap
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.path import Path as MplPath
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.transforms import Bbox
 
 from keyrisk.report import labels as lb
 from keyrisk.report.files import atomic_save
@@ -60,13 +67,30 @@ _RISK_COLOURS = {"critical": "#C00000", "high": "#F08A24", "medium": "#F2C94C", 
 
 
 def _esc(text: object) -> str:
-    """Return ``text`` shown literally by matplotlib (``$`` escaped, no mathtext)."""
-    return str(text).replace("\\", "\\\\").replace("$", r"\$")
+    """Return ``text`` shown literally by matplotlib (``$`` escaped, no mathtext).
+
+    Outside mathtext a backslash is drawn as it is; only ``\\$`` is read (as ``$``).
+    """
+    return str(text).replace("$", r"\$")
+
+
+#: A name without spaces longer than this is an id (hash, login): its start is shown.
+_ID_LENGTH = 16
 
 
 def _short(text: object, limit: int = 28) -> str:
-    """Return ``text`` cut to ``limit`` characters with an ellipsis, made literal."""
+    """Return ``text`` cut to ``limit`` characters with an ellipsis, made literal.
+
+    An id without spaces is cut to 12 characters ("4ef15afb4b27…"); a Windows login
+    ("DOMAIN\\user") shows the user only.
+    """
     value = " ".join(str(text).split())
+    if " " not in value:
+        domain, sep, user = value.rpartition("\\")
+        if sep and domain and user:
+            value = user
+        if len(value) > _ID_LENGTH:
+            limit = min(limit, 13)
     if len(value) > limit:
         value = value[: limit - 1].rstrip() + "…"
     return _esc(value)
@@ -82,14 +106,199 @@ def _figure(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
     return fig, fig.add_subplot()
 
 
-def _title(ax: Axes, text: str, width: int = 75) -> None:
-    ax.set_title(
-        "\n".join(textwrap.wrap(text, width)) or text,
-        loc="left",
-        fontsize=_TITLE,
-        fontweight="bold",
-        color="#1F1F1F",
-    )
+def _renderer(fig: Figure) -> RendererAgg:
+    canvas = fig.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        canvas = FigureCanvasAgg(fig)
+    return canvas.get_renderer()
+
+
+@contextlib.contextmanager
+def _no_glyph_warning() -> Iterator[None]:
+    """A name with a character the font lacks is drawn with a box, without a warning."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=r"Glyph \d+ .* missing from", category=UserWarning
+        )
+        yield
+
+
+def _layout(fig: Figure) -> None:
+    """Place the axes as the figure's layout engine will when the figure is saved."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        with _no_glyph_warning():
+            engine.execute(fig)
+
+
+def _greedy(words: Sequence[str], sizes: Sequence[float], space: float, room: float) -> list[str]:
+    """Words (of widths ``sizes``) filled into lines of at most ``room``; a wider word stands
+    alone."""
+    lines: list[str] = []
+    used = 0.0
+    for word, size in zip(words, sizes, strict=True):
+        if lines and used + space + size <= room:
+            lines[-1] += " " + word
+            used += space + size
+        else:
+            lines.append(word)
+            used = size
+    return lines
+
+
+def _wrap(text: str, width: Callable[[str], float], room: float, max_lines: int) -> str:
+    """Return ``text`` broken at spaces into balanced lines of at most ``room`` pixels.
+
+    The fewest lines are used, then made as even as possible (the narrowest width that still
+    gives that many lines). No-break spaces hold ("54 %"); a word wider than ``room`` and the
+    last of ``max_lines`` lines are cut with an ellipsis. A line's width is the sum of its
+    words and spaces (measured once each), with 3 % kept for kerning.
+    """
+    room *= 0.97
+
+    def cut(line: str) -> str:
+        while line and width(line + "…") > room:
+            line = line[:-1]
+        return line.rstrip() + "…"
+
+    words = text.split(" ")
+    sizes = [width(w) for w in words]
+    words = [w if size <= room else cut(w) for w, size in zip(words, sizes, strict=True)]
+    sizes = [min(size, room) for size in sizes]
+    space = width("a a") - width("aa")
+    lines = _greedy(words, sizes, space, room)
+    if len(lines) > max_lines:
+        return "\n".join([*lines[: max_lines - 1], cut(" ".join(lines[max_lines - 1 :]))])
+    low, high = 0.0, room
+    for _ in range(12):  # the narrowest room giving as few lines, to a pixel or so
+        mid = (low + high) / 2.0
+        if len(_greedy(words, sizes, space, mid)) <= len(lines):
+            high = mid
+        else:
+            low = mid
+    return "\n".join(_greedy(words, sizes, space, high))
+
+
+def _title(ax: Axes, text: str, max_lines: int = 3) -> None:
+    """Set the title, wrapped so that it ends inside the figure once laid out.
+
+    The axes are placed first (the layout ignores a title's width), then the words are measured
+    with the figure's renderer and broken to fit between the axes' left edge and the figure's
+    right edge, in at most ``max_lines`` lines.
+    """
+    fig = ax.get_figure()
+    assert isinstance(fig, Figure)
+    style = {"loc": "left", "fontsize": _TITLE, "fontweight": "bold", "color": "#1F1F1F"}
+    ax.set_title("", **style)  # type: ignore[arg-type]
+    _layout(fig)
+    renderer = _renderer(fig)
+    probe = ax.set_title(text, **style)  # type: ignore[arg-type]
+    prop = probe.get_fontproperties()
+
+    def width(line: str) -> float:
+        with _no_glyph_warning():
+            size = renderer.get_text_width_height_descent(line, prop, ismath=False)
+        return float(size[0])
+
+    pad = 6.0 * fig.dpi / 72.0
+    room = float(fig.bbox.x1 - ax.get_window_extent(renderer).x0 - pad)
+    ax.set_title(_wrap(text, width, max(room, 40.0), max_lines), **style)  # type: ignore[arg-type]
+
+
+def _people(names: Sequence[object], lang: str, limit: int = 3) -> str:
+    """Return up to ``limit`` names joined ("A, B et C"), each shortened like the axis labels."""
+    return lb.join_names([_short(n, 40) for n in list(names)[:limit]], lang)
+
+
+#: Where a label may go around its point: (dx, dy) in points, ha, va; first that fits wins.
+_UPPER_LEFT = (-6.0, 6.0, "right", "bottom")
+_LOWER_RIGHT = (6.0, -6.0, "left", "top")
+_UPPER_RIGHT = (6.0, 6.0, "left", "bottom")
+_LOWER_LEFT = (-6.0, -6.0, "right", "top")
+
+
+def _display_path(ax: Axes, line: Line2D) -> MplPath | None:
+    xy = np.asarray(line.get_xydata(), dtype=float)
+    if len(xy) < 2 or line.get_linestyle() in ("None", "", " "):
+        return None
+    return MplPath(ax.transData.transform(xy))
+
+
+def _touches(
+    box: Bbox,
+    paths: Sequence[MplPath],
+    marks: Sequence[tuple[np.ndarray, float]],
+    boxes: Sequence[Bbox],
+) -> bool:
+    """Whether ``box`` (display units) crosses a path, a marker (centre, radius) or a box."""
+    if any(p.intersects_bbox(box, filled=False) for p in paths):
+        return True
+    for pix, r in marks:
+        near = (pix[:, 0] >= box.x0 - r) & (pix[:, 0] <= box.x1 + r)
+        if bool((near & (pix[:, 1] >= box.y0 - r) & (pix[:, 1] <= box.y1 + r)).any()):
+            return True
+    return any(box.overlaps(b) for b in boxes)
+
+
+#: Labels to place: the points (x, y, text), the positions to try, the text style.
+_Labels = tuple[
+    Sequence[tuple[float, float, str]], Sequence[tuple[float, float, str, str]], dict[str, Any]
+]
+
+
+def _place_labels(ax: Axes, *groups: _Labels) -> None:
+    """Annotate points so that no label crosses a line or marker of ``ax``, or another label.
+
+    Each label tries its group's positions in turn and keeps the first whose box lies inside
+    the axes and touches no line, marker, legend or label already placed; a label with no such
+    position is left out (a missing figure is better than one covering the curve). Call it once
+    everything else is drawn and the title set: it uses the final layout.
+    """
+    fig = ax.get_figure()
+    assert isinstance(fig, Figure)
+    _layout(fig)
+    renderer = _renderer(fig)
+    lines = ax.get_lines()
+    paths = [p for p in (_display_path(ax, line) for line in lines) if p is not None]
+    marks = [
+        (
+            ax.transData.transform(np.asarray(line.get_xydata(), dtype=float)),
+            float(line.get_markersize()) * fig.dpi / 72.0 / 2.0 + 1.0,
+        )
+        for line in lines
+        if line.get_marker() not in (None, "None", "", " ")
+    ]
+    with _no_glyph_warning():
+        frame = ax.get_window_extent(renderer)
+        placed = [text.get_window_extent(renderer) for text in ax.texts]
+        legend = ax.get_legend()
+        if legend is not None:
+            placed.append(legend.get_window_extent(renderer))
+        for labels, where, style in groups:
+            _place_group(ax, renderer, labels, where, style, (frame, paths, marks, placed))
+
+
+def _place_group(
+    ax: Axes,
+    renderer: RendererAgg,
+    labels: Sequence[tuple[float, float, str]],
+    where: Sequence[tuple[float, float, str, str]],
+    style: dict[str, Any],
+    scene: tuple[Bbox, list[MplPath], list[tuple[np.ndarray, float]], list[Bbox]],
+) -> None:
+    frame, paths, marks, placed = scene
+    for x, y, text in labels:
+        for dx, dy, ha, va in where:
+            label = ax.annotate(
+                text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, **style
+            )
+            box = label.get_window_extent(renderer)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1
+            inside = inside and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not _touches(box, paths, marks, placed):
+                placed.append(box)
+                break
+            label.remove()
 
 
 def _compact(value: float, lang: str, basis: str) -> str:
@@ -115,10 +324,19 @@ def _percent_axis(ax: Axes, lang: str, axis: str = "y") -> None:
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
 
 
+def _share_axis_with_legend_band(ax: Axes, lang: str, ncol: int = 2) -> None:
+    """A 0-100 % axis with a free band above 100 % where the legend sits, clear of the data."""
+    ax.set_ylim(0, 1.22)
+    ax.yaxis.set_major_locator(FixedLocator([0.0, 0.2, 0.4, 0.6, 0.8, 1.0]))
+    _percent_axis(ax, lang)
+    ax.grid(axis="y", color="#E0E0E0")
+    ax.legend(loc="upper left", ncol=ncol, fontsize=_TICK, frameon=False)
+
+
 def _small_percent(share: float, lang: str) -> str:
     """Return a percentage, "< 1 %" for a positive share that would round to 0."""
     if 0 < share < 0.005:
-        return "< " + lb.percent(0.01, lang)
+        return "<\u00a0" + lb.percent(0.01, lang)
     return lb.percent(share, lang)
 
 
@@ -128,9 +346,16 @@ def _clean(ax: Axes) -> None:
     ax.tick_params(labelsize=_TICK)
 
 
-def _empty(ax: Axes, text: str) -> None:
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=_LABEL, transform=ax.transAxes)
+#: Size of a chart with nothing to draw: its title says so.
+_EMPTY_SIZE = (10.0, 1.2)
+
+
+def _empty(ax: Axes | None, text: str) -> Figure:
+    """Return a chart that only says ``text`` (in its title), small when drawn on its own."""
+    fig, ax = _figure(ax, _EMPTY_SIZE)
     ax.set_axis_off()
+    _title(ax, text)
+    return fig
 
 
 def _total(analysis: Analysis) -> float:
@@ -158,13 +383,11 @@ def revenue_held_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None 
     """
     check_lang(lang)
     basis = analysis.revenue_basis
-    fig, ax = _figure(ax, (10.0, 6.0))
     st = analysis.staff
     st = st[st["revenue_held"] > 0].head(15)
     if not len(st):
-        _empty(ax, t("chart.held.empty", lang))
-        _title(ax, t("chart.held.empty", lang))
-        return fig
+        return _empty(ax, t("chart.held.empty", lang))
+    fig, ax = _figure(ax, (10.0, 6.0))
     names = [_short(n) for n in st["staff"].astype(str)]
     sole = st["revenue_sole"].to_numpy(dtype=float)
     shared = st["revenue_held"].to_numpy(dtype=float) - sole
@@ -181,13 +404,19 @@ def revenue_held_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None 
     ax.set_xlim(0, float(held.max()) * 1.12)
     _money_axis(ax, lang, basis)
     ax.set_xlabel(tb("chart.revenue_axis", lang, basis), fontsize=_LABEL)
-    ax.legend(loc="lower right", fontsize=_TICK, frameon=False)
+    ax.legend(loc="best", fontsize=_TICK, frameon=False)
     _clean(ax)
     top = st.iloc[0]
     share = float(top["revenue_sole"]) / total if total > 0 else 0.0
     _title(
         ax,
-        tb("chart.held.title", lang, basis, name=_esc(top["staff"]), share=lb.percent(share, lang)),
+        tb(
+            "chart.held.title",
+            lang,
+            basis,
+            name=_people([top["staff"]], lang),
+            share=lb.percent(share, lang),
+        ),
     )
     return fig
 
@@ -336,27 +565,23 @@ def concentration_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None
     n_people = int(curve["people"].iloc[-1])
     k = min(3, n_people)
     reached = float(curve["alone"].iloc[k]) if k > 0 else 0.0
-    if k > 0:
-        ax.annotate(
-            lb.percent(reached, lang),
-            (k, reached),
-            xytext=(8, -14),
-            textcoords="offset points",
-            fontsize=_LABEL,
-            fontweight="bold",
-            color=_RED,
-        )
-    ax.set_ylim(0, 1.05)
+    _share_axis_with_legend_band(ax, lang)
     ax.set_xlim(0, max(n_people, 1))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    _percent_axis(ax, lang)
     ax.set_xlabel(t("chart.curve.xlabel", lang), fontsize=_LABEL)
     ax.set_ylabel(tb("chart.curve.ylabel", lang, basis), fontsize=_LABEL)
-    ax.grid(axis="y", color="#E0E0E0")
-    ax.legend(loc="lower right", fontsize=_TICK, frameon=False)
     _clean(ax)
     key = "chart.curve.title1" if k == 1 else "chart.curve.title"
     _title(ax, tb(key, lang, basis, k=k, share=lb.percent(reached, lang)))
+    if k > 0:
+        _place_labels(
+            ax,
+            (
+                [(k, reached, lb.percent(reached, lang))],
+                [_LOWER_RIGHT, _UPPER_LEFT, _UPPER_RIGHT, _LOWER_LEFT],
+                {"fontsize": _LABEL, "fontweight": "bold", "color": _RED},
+            ),
+        )
     return fig
 
 
@@ -365,18 +590,19 @@ def concentration_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None
 # --------------------------------------------------------------------------------------------
 
 
-def orphaned_steps(analysis: Analysis, limit: int = 10) -> pd.DataFrame:
+def orphaned_steps(analysis: Analysis, limit: int | None = None) -> pd.DataFrame:
     """Return the revenue orphaned as the bus-factor people leave, one row per step.
 
     Step 0 is today (accounts already orphaned); step k adds the k-th person of the revenue
-    bus factor. Columns: step, staff ("" at step 0), orphaned, share.
+    bus factor, for every person of it (the first ``limit`` only when given). Columns: step,
+    staff ("" at step 0), orphaned, share.
     """
     bus = analysis.portfolio.revenue_bus_factor
     total = _total(analysis)
     scale = total if total > 0 else 1.0
     rows = [{"step": 0, "staff": "", "orphaned": bus.already_orphaned}]
     for i, (name, cum) in enumerate(zip(bus.staff, bus.cumulative, strict=False), start=1):
-        if i > limit:
+        if limit is not None and i > limit:
             break
         rows.append({"step": i, "staff": str(name), "orphaned": float(cum)})
     frame = pd.DataFrame(rows)
@@ -401,53 +627,64 @@ def _orphan_title(analysis: Analysis, lang: str) -> str:
         )
     people = list(bus.staff[: bus.value])
     reached = bus.cumulative[len(people) - 1] if bus.cumulative else bus.target
+    share = lb.percent(reached / total, lang)
+    if len(people) > 3:  # "16 people leave (including A, B and C)": three names at most
+        return tb(
+            "chart.orphan.title_many",
+            lang,
+            basis,
+            n=len(people),
+            people=_people(people, lang),
+            share=share,
+        )
     key = "chart.orphan.title1" if len(people) == 1 else "chart.orphan.title"
-    names = lb.join_names([_esc(n) for n in people], lang)
-    return tb(key, lang, basis, people=names, share=lb.percent(reached / total, lang))
+    return tb(key, lang, basis, people=_people(people, lang), share=share)
+
+
+#: Up to this many departures, each step is named on the axis and its share written.
+_NAMED_STEPS = 20
 
 
 def orphaned_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = None) -> Figure:
     """Cumulative revenue orphaned as the bus-factor people leave (step line, target line).
 
-    The title says who, and how much revenue would have no holder left.
+    Every person of the bus factor is a step. The title says who (three names at most), and how
+    much revenue would have no holder left. Up to 20 steps each is named and its share written
+    beside it; beyond, the axis counts departures and only today and the last step are written.
     """
     check_lang(lang)
     basis = analysis.revenue_basis
     fig, ax = _figure(ax, (10.0, 5.5))
     steps = orphaned_steps(analysis)
-    x = steps["step"].to_numpy()
-    y = steps["share"].to_numpy()
-    ax.step(x, y, where="post", color=_RED, linewidth=2.5)
+    x = steps["step"].to_numpy(dtype=float)
+    y = steps["share"].to_numpy(dtype=float)
+    n = len(x) - 1
+    # the steps drawn as a plain polyline ("post": the level holds until the next departure)
     ax.plot(x, y, "o", color=_RED, markersize=6)
-    for xi, yi in zip(x, y, strict=True):
-        ax.annotate(
-            lb.percent(yi, lang),
-            (xi, yi),
-            xytext=(0, 8),
-            textcoords="offset points",
-            ha="center",
-            fontsize=_TICK,
-            fontweight="bold",
-        )
+    ax.plot(np.repeat(x, 2)[1:], np.repeat(y, 2)[:-1], color=_RED, linewidth=2.5)
     coverage = analysis.settings.coverage
     ax.axhline(coverage, color="#404040", linestyle="--", linewidth=1)
-    ax.text(
-        x[-1] + 0.45 if len(x) else 0.5,
-        coverage,
-        " " + t("chart.orphan.target", lang, target=lb.percent(coverage, lang)),
-        va="bottom",
-        ha="right",
-        fontsize=_TICK,
-        color="#404040",
-    )
-    names = [t("chart.orphan.start", lang)] + [
-        "+ " + _short(n, 20) for n in steps["staff"].iloc[1:]
-    ]
-    rotate = len(names) > 5
-    ax.set_xticks(
-        x, names, fontsize=_LABEL, rotation=30 if rotate else 0, ha="right" if rotate else "center"
-    )
-    ax.set_xlim(-0.5, max(float(x[-1]), 1.0) + 0.5)
+    if n <= _NAMED_STEPS:
+        names = [t("chart.orphan.start", lang)] + [
+            "+ " + _short(name, 20) for name in steps["staff"].iloc[1:]
+        ]
+        rotate = len(names) > 5
+        ax.set_xticks(
+            x,
+            names,
+            fontsize=_LABEL,
+            rotation=30 if rotate else 0,
+            ha="right" if rotate else "center",
+        )
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=3))
+        start = t("chart.orphan.start", lang)
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda v, _pos: start if v == 0 else f"+{v:.0f}")
+        )
+        ax.tick_params(axis="x", labelsize=_LABEL)
+    # room on the left for today's figure, written left of its point
+    ax.set_xlim(-max(0.5, 0.07 * (n + 1)), max(float(n), 1.0) + 0.5)
     ax.set_ylim(0, min(1.08, max(float(y.max()), coverage) * 1.2 + 0.02))
     _percent_axis(ax, lang)
     ax.set_ylabel(tb("chart.orphan.ylabel", lang, basis), fontsize=_LABEL)
@@ -455,6 +692,21 @@ def orphaned_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = No
     ax.grid(axis="y", color="#E0E0E0")
     _clean(ax)
     _title(ax, _orphan_title(analysis, lang))
+    target = t("chart.orphan.target", lang, target=lb.percent(coverage, lang))
+    shown = range(n + 1) if n <= _NAMED_STEPS else sorted({0, n})
+    _place_labels(
+        ax,
+        (
+            [(float(ax.get_xlim()[0]), coverage, target)],
+            [(4.0, 3.0, "left", "bottom"), (4.0, -3.0, "left", "top")],
+            {"fontsize": _TICK, "color": "#404040"},
+        ),
+        (
+            [(float(x[i]), float(y[i]), lb.percent(float(y[i]), lang)) for i in shown],
+            [_UPPER_LEFT, _LOWER_RIGHT, _UPPER_RIGHT, _LOWER_LEFT],
+            {"fontsize": _TICK, "fontweight": "bold"},
+        ),
+    )
     return fig
 
 
@@ -553,12 +805,10 @@ def network_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = Non
     g = network_graph(analysis)
     n_acc = sum(1 for _, d in g.nodes(data=True) if d["kind"] == "account")
     n_staff = g.number_of_nodes() - n_acc
+    if n_acc == 0:
+        return _empty(ax, t("chart.network.empty", lang))
     height = max(6.0, 0.36 * max(n_acc, n_staff) + 1.5)
     fig, ax = _figure(ax, (12.0, height))
-    if n_acc == 0:
-        _empty(ax, t("chart.network.empty", lang))
-        _title(ax, t("chart.network.empty", lang))
-        return fig
     pos = {node: data["pos"] for node, data in g.nodes(data=True)}
 
     def gone(u: tuple[str, str], v: tuple[str, str]) -> bool:
@@ -638,9 +888,48 @@ def network_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = Non
         fontsize=_TICK,
         frameon=False,
     )
-    weak = sum(1 for n in acc_nodes if g.nodes[n]["bus_factor"] <= 1)
-    _title(ax, t("chart.network.title", lang, n=n_acc, k=weak))
+    _title(ax, _network_title(analysis, n_acc, lang))
     return fig
+
+
+def _plural(key: str, k: int) -> str:
+    return key + ".one" if k == 1 else key
+
+
+def _network_title(analysis: Analysis, n_accounts: int, lang: str) -> str:
+    """The finding of the network: accounts already orphaned, accounts resting on one person.
+
+    When one person alone holds two or more of the accounts shown, the one holding most (then
+    the most revenue, then by name) is named.
+    """
+    acc = analysis.accounts.head(n_accounts)
+    bus = acc["bus_factor"].to_numpy(dtype=int)
+    orphaned = int((bus == 0).sum())
+    single = acc[bus == 1]
+    findings = []
+    if orphaned:
+        findings.append(t(_plural("chart.network.orphaned", orphaned), lang, k=orphaned))
+    if len(single):
+        revenue = single["revenue"].fillna(0.0).to_numpy(dtype=float)
+        per: dict[str, list[float]] = {}
+        for holders, r in zip(single["holders"], revenue, strict=True):
+            name = str(next(iter(holders))) if len(holders) else ""
+            per.setdefault(name, [0.0, 0.0])
+            per[name][0] += 1
+            per[name][1] += r
+        name, (count, _) = min(per.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+        k = len(single)
+        if count == k and k >= 2 and name:
+            findings.append(t("chart.network.single_all", lang, k=k, name=_people([name], lang)))
+        elif count >= 2 and name:
+            findings.append(
+                t("chart.network.single_top", lang, k=k, c=int(count), name=_people([name], lang))
+            )
+        else:
+            findings.append(t(_plural("chart.network.single", k), lang, k=k))
+    if not findings:
+        return t("chart.network.none", lang, n=n_accounts)
+    return t("chart.network.finding", lang, n=n_accounts, findings=lb.join_names(findings, lang))
 
 
 # --------------------------------------------------------------------------------------------
@@ -651,17 +940,20 @@ def network_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = Non
 def heatmap_matrix(analysis: Analysis, n_accounts: int = 20, n_staff: int = 15) -> pd.DataFrame:
     """Return the relationship shares, accounts (rows) x people (columns).
 
-    Rows: the ``n_accounts`` largest accounts by revenue (the riskiest in count basis); columns:
-    the ``n_staff`` people with the largest summed share over them.
+    Rows: the ``n_accounts`` largest accounts by revenue (the riskiest in count basis) among
+    those with a contact; columns: the ``n_staff`` people with the largest summed share over
+    them.
     """
     acc = analysis.accounts
+    h = analysis.holders
+    h = h[h["share"] > 0]
+    acc = acc[acc["account"].astype(str).isin(set(h["account"].astype(str)))]
     if analysis.revenue_basis == "revenue":
         acc = acc.assign(_r=acc["revenue"].fillna(0.0)).sort_values(
             ["_r", "account"], ascending=[False, True], kind="mergesort"
         )
     names = acc["account"].astype(str).head(n_accounts).tolist()
-    h = analysis.holders
-    h = h[h["account"].astype(str).isin(set(names)) & (h["share"] > 0)]
+    h = h[h["account"].astype(str).isin(set(names))]
     matrix = (
         pd.DataFrame(
             {
@@ -691,11 +983,9 @@ def heatmap_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = Non
     check_lang(lang)
     matrix = heatmap_matrix(analysis)
     n_rows, n_cols = matrix.shape
-    fig, ax = _figure(ax, (max(9.0, 0.55 * n_cols + 5.0), max(5.5, 0.34 * n_rows + 2.5)))
     if n_rows == 0 or n_cols == 0:
-        _empty(ax, t("chart.network.empty", lang))
-        _title(ax, t("chart.network.empty", lang))
-        return fig
+        return _empty(ax, t("chart.network.empty", lang))
+    fig, ax = _figure(ax, (max(9.0, 0.55 * n_cols + 5.0), max(5.5, 0.34 * n_rows + 2.5)))
     values = matrix.to_numpy(dtype=float)
     cmap = colormaps["Reds"].with_extremes(bad="white")
     masked = np.ma.masked_less_equal(values, 0.0)
@@ -724,18 +1014,22 @@ def heatmap_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = Non
                     va="center",
                     fontsize=8,
                     color="white" if v >= 0.6 else "#202020",
+                    in_layout=False,  # inside its cell: the layout need not measure it
                 )
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label(t("chart.heat.colorbar", lang), fontsize=_TICK)
     _percent_axis(bar.ax, lang)
     bar.ax.tick_params(labelsize=_TICK)
     k = int((values.max(axis=1) >= 0.8).sum())
-    if k:
-        title = t("chart.heat.title", lang, k=k, n=n_rows)
+    basis = analysis.revenue_basis  # in count basis the rows are the riskiest accounts
+    if k and k == n_rows and k > 1:
+        title = tb("chart.heat.title_all", lang, basis, n=n_rows)
+    elif k:
+        title = tb(_plural("chart.heat.title", k), lang, basis, k=k, n=n_rows)
     else:  # no account rests on one person: say how far the largest share goes
         top = float(values.max()) if values.size else 0.0
-        title = t("chart.heat.title_none", lang, n=n_rows, top=lb.percent(top, lang))
-    _title(ax, title, width=70)
+        title = tb("chart.heat.title_none", lang, basis, n=n_rows, top=lb.percent(top, lang))
+    _title(ax, title)
     return fig
 
 
@@ -751,12 +1045,10 @@ def clients_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = Non
     """
     check_lang(lang)
     c = analysis.portfolio.client_concentration
+    if analysis.revenue_basis != "revenue" or c.n_clients == 0:
+        return _empty(ax, t("chart.clients.empty", lang))
     wide = min(max(20, c.elephant_factor), 40) > 20
     fig, ax = _figure(ax, (13.0 if wide else 10.0, 6.5))
-    if analysis.revenue_basis != "revenue" or c.n_clients == 0:
-        _empty(ax, t("chart.clients.empty", lang))
-        _title(ax, t("chart.clients.empty", lang))
-        return fig
     shown = min(max(20, c.elephant_factor), 40)
     shares = c.shares.head(shown)
     x = np.arange(len(shares))
@@ -768,18 +1060,17 @@ def clients_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = Non
         label=t("chart.clients.bars", lang),
     )
     ax.plot(x, cum, color="#404040", marker="o", markersize=4, label=t("chart.clients.cum", lang))
-    ax.axhline(0.5, color="#404040", linestyle="--", linewidth=1)
-    ax.text(-0.4, 0.505, t("chart.clients.half", lang), ha="left", va="bottom", fontsize=_TICK)
+    ax.axhline(
+        0.5, color="#404040", linestyle="--", linewidth=1, label=t("chart.clients.half", lang)
+    )
     ax.set_xticks(x, [_short(a, 22) for a in shares.index], rotation=55, ha="right", fontsize=_TICK)
-    ax.set_ylim(0, 1.05)
-    _percent_axis(ax, lang)
+    _share_axis_with_legend_band(ax, lang, ncol=3)
     ax.set_xlabel(t("chart.clients.xlabel", lang), fontsize=_LABEL)
     ax.set_xlim(-0.6, len(x) - 0.4)
-    ax.legend(loc="upper right", fontsize=_TICK, frameon=False)
-    ax.grid(axis="y", color="#E0E0E0")
     _clean(ax)
     key = "chart.clients.title1" if c.elephant_factor == 1 else "chart.clients.title"
-    _title(ax, t(key, lang, k=c.elephant_factor, share=lb.percent(c.top1_share, lang)))
+    k = lb.number(c.elephant_factor, lang)
+    _title(ax, t(key, lang, k=k, share=_small_percent(c.top1_share, lang)))
     return fig
 
 
@@ -802,11 +1093,7 @@ def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:
     target = Path(path)
 
     def save(tmp: str) -> None:
-        with warnings.catch_warnings():
-            # a name with a character the font lacks is drawn with a box, not a warning
-            warnings.filterwarnings(
-                "ignore", message=r"Glyph \d+ .* missing from", category=UserWarning
-            )
+        with _no_glyph_warning():
             fig.savefig(tmp, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
 
     atomic_save(target, save)

@@ -497,6 +497,58 @@ _FR: dict[str, str] = {
     "chart.clients.cum": "Part cumulée",
     "chart.clients.half": "moitié du CA",
     "chart.clients.xlabel": "Clients, du plus gros au plus petit",
+    # charts that fit: three names at most, a finding in every title
+    "chart.orphan.title_many": (
+        "Si {n} personnes partent (dont {people}), {share} du CA n'a plus de détenteur"
+    ),
+    "chart.orphan.title_many.count": (
+        "Si {n} personnes partent (dont {people}), {share} des comptes n'ont plus de détenteur"
+    ),
+    "chart.network.finding": "Sur les {n} comptes les plus à risque, {findings}",
+    "chart.network.orphaned": "{k} n'ont plus de détenteur",
+    "chart.network.orphaned.one": "{k} n'a plus de détenteur",
+    "chart.network.single": "{k} ne reposent que sur une personne",
+    "chart.network.single.one": "{k} ne repose que sur une personne",
+    "chart.network.single_top": "{k} ne reposent que sur une personne, dont {c} sur {name}",
+    "chart.network.single_all": "{k} ne reposent que sur {name}",
+    "chart.network.none": (
+        "Aucun des {n} comptes les plus à risque ne repose sur une seule personne"
+    ),
+    "chart.heat.title.one": "{k} des {n} plus gros comptes repose à 80 % ou plus sur une personne",
+    "chart.heat.title_all": (
+        "Chacun des {n} plus gros comptes repose à 80 % ou plus sur une personne"
+    ),
+    "chart.heat.title_all.count": (
+        "Chacun des {n} comptes les plus à risque repose à 80 % ou plus sur une personne"
+    ),
+    "chart.heat.title.count": (
+        "{k} des {n} comptes les plus à risque reposent à 80 % ou plus sur une personne"
+    ),
+    "chart.heat.title.one.count": (
+        "{k} des {n} comptes les plus à risque repose à 80 % ou plus sur une personne"
+    ),
+    "chart.heat.title_none.count": (
+        "Aucun des {n} comptes les plus à risque ne dépend d'une seule personne "
+        "(part maximale : {top})"
+    ),
+    # what-if in the terminal
+    "whatif.leaves": "Si {people} partent :",
+    "whatif.leaves.one": "Si {people} part :",
+    "whatif.orphaned": "comptes devenus orphelins :",
+    "whatif.weakened": "comptes fragilisés :",
+    "whatif.revenue": "CA à risque :",
+    "whatif.revenue.count": "comptes à risque :",
+    "whatif.share": "{amount} ({share} du total)",
+    "whatif.pipeline": "pipeline ouvert à risque :",
+    "whatif.account": "compte orphelin",
+    "whatif.amount": "CA",
+    "whatif.more": "... et {n} de plus",
+    # aliases to paste, on the Data quality sheet
+    "block.aliases": "Noms proches : lignes à copier dans keyrisk.toml",
+    "quality.aliases": (
+        "Supprimer les lignes qui désignent des personnes ou des clients différents, "
+        "puis copier les autres dans keyrisk.toml et relancer keyrisk."
+    ),
     "names.and": "et",
 }
 
@@ -927,6 +979,51 @@ _EN: dict[str, str] = {
     "chart.clients.cum": "Cumulative share",
     "chart.clients.half": "half of revenue",
     "chart.clients.xlabel": "Clients, largest first",
+    # charts that fit: three names at most, a finding in every title
+    "chart.orphan.title_many": (
+        "If {n} people leave (including {people}), {share} of revenue has no holder left"
+    ),
+    "chart.orphan.title_many.count": (
+        "If {n} people leave (including {people}), {share} of the accounts have no holder left"
+    ),
+    "chart.network.finding": "Of the {n} riskiest accounts, {findings}",
+    "chart.network.orphaned": "{k} have no holder left",
+    "chart.network.orphaned.one": "{k} has no holder left",
+    "chart.network.single": "{k} rest on one person",
+    "chart.network.single.one": "{k} rests on one person",
+    "chart.network.single_top": "{k} rest on one person, {c} of them on {name}",
+    "chart.network.single_all": "{k} rest on {name} alone",
+    "chart.network.none": "None of the {n} riskiest accounts rests on a single person",
+    "chart.heat.title.one": "{k} of the {n} largest accounts rests 80% or more on one person",
+    "chart.heat.title_all": "Each of the {n} largest accounts rests 80% or more on one person",
+    "chart.heat.title_all.count": (
+        "Each of the {n} riskiest accounts rests 80% or more on one person"
+    ),
+    "chart.heat.title.count": "{k} of the {n} riskiest accounts rest 80% or more on one person",
+    "chart.heat.title.one.count": (
+        "{k} of the {n} riskiest accounts rests 80% or more on one person"
+    ),
+    "chart.heat.title_none.count": (
+        "None of the {n} riskiest accounts rests on one person (largest share: {top})"
+    ),
+    # what-if in the terminal
+    "whatif.leaves": "If {people} leave:",
+    "whatif.leaves.one": "If {people} leaves:",
+    "whatif.orphaned": "accounts newly orphaned:",
+    "whatif.weakened": "accounts weakened:",
+    "whatif.revenue": "revenue at risk:",
+    "whatif.revenue.count": "accounts at risk:",
+    "whatif.share": "{amount} ({share} of the total)",
+    "whatif.pipeline": "open pipeline at risk:",
+    "whatif.account": "orphaned account",
+    "whatif.amount": "revenue",
+    "whatif.more": "... and {n} more",
+    # aliases to paste, on the Data quality sheet
+    "block.aliases": "Similar names: lines to paste into keyrisk.toml",
+    "quality.aliases": (
+        "Delete the lines naming different people or clients, then paste the others into "
+        "keyrisk.toml and run keyrisk again."
+    ),
     "names.and": "and",
 }
 

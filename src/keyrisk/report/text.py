@@ -23,42 +23,72 @@ def departure_dict(departure: Departure) -> dict[str, Any]:
     }
 
 
-def _names(names: tuple[str, ...]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+def _money(value: float, analysis: Analysis, lang: str) -> str:
+    """An amount as the report writes it (in count basis, a number of accounts)."""
+    from keyrisk.report import labels as lb
+
+    return lb.money(value, lang, analysis.revenue_basis)
 
 
-def _money(value: float, basis: str) -> str:
-    if basis == "count":
-        return f"{value:,.0f} accounts"
-    return f"{value:,.2f}"
+def format_departure(
+    departure: Departure, analysis: Analysis, limit: int = 20, *, lang: str = "en"
+) -> str:
+    """Return the impact of a departure as a small text table, in ``lang`` ("fr" or "en").
 
+    Amounts and percentages are written as in the report.
 
-def format_departure(departure: Departure, analysis: Analysis, limit: int = 20) -> str:
-    """Return the impact of a departure as a small text table."""
-    basis = analysis.revenue_basis
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from keyrisk import Dataset, analyse
+    >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Bob"]}))
+    >>> a = analyse(ds)
+    >>> print(format_departure(a.whatif("ann"), a, lang="fr").splitlines()[0])
+    Si Ann part :
+    """
+    from keyrisk.report import labels as lb
+
+    t = lb.t
+    count = analysis.revenue_basis != "revenue"
     revenue = analysis.accounts.set_index("account")["revenue"]
-    lines = [
-        f"If {_names(departure.leave)} {'leaves' if len(departure.leave) == 1 else 'leave'}:",
-        f"  accounts newly orphaned: {len(departure.newly_orphaned)}",
-        f"  accounts weakened:       {len(departure.weakened)}",
-        f"  revenue at risk:         {_money(departure.revenue_at_risk, basis)} "
-        f"({departure.share:.1%} of the total)",
-        f"  open pipeline at risk:   {departure.pipeline_at_risk:,.2f}",
+    key = "whatif.leaves.one" if len(departure.leave) == 1 else "whatif.leaves"
+    pipeline = lb.money(departure.pipeline_at_risk, lang)
+    rows = [
+        (t("whatif.orphaned", lang), lb.number(len(departure.newly_orphaned), lang)),
+        (t("whatif.weakened", lang), lb.number(len(departure.weakened), lang)),
+        (
+            lb.tb("whatif.revenue", lang, analysis.revenue_basis),
+            t(
+                "whatif.share",
+                lang,
+                amount=_money(departure.revenue_at_risk, analysis, lang),
+                share=lb.percent(departure.share, lang, 1),
+            ),
+        ),
+        (t("whatif.pipeline", lang), pipeline),
     ]
+    label_width = max(len(label) for label, _ in rows)
+    lines = [t(key, lang, people=lb.join_names(list(departure.leave), lang))]
+    lines += [f"  {label:<{label_width}} {value}" for label, value in rows]
     if departure.newly_orphaned:
-        lines.append("")
-        width = max(len(a) for a in departure.newly_orphaned[:limit])
-        width = max(width, len("orphaned account"))
-        lines.append(f"  {'orphaned account':<{width}}  revenue")
-        for name in departure.newly_orphaned[:limit]:
+        head, amount = t("whatif.account", lang), t("whatif.amount", lang)
+        if count:
+            amount = ""
+        shown = departure.newly_orphaned[:limit]
+        width = max(len(head), *(len(a) for a in shown))
+        lines += ["", f"  {head:<{width}}  {amount}".rstrip()]
+        for name in shown:
             value = revenue.get(name)
-            shown = "unknown" if value is None or value != value else f"{value:,.2f}"
-            lines.append(f"  {name:<{width}}  {shown}")
+            if count:
+                cell = ""
+            elif value is None or value != value:
+                cell = t("value.not_available", lang)
+            else:
+                cell = _money(float(value), analysis, lang)
+            lines.append(f"  {name:<{width}}  {cell}".rstrip())
         more = len(departure.newly_orphaned) - limit
         if more > 0:
-            lines.append(f"  ... and {more} more")
+            lines.append("  " + t("whatif.more", lang, n=lb.number(more, lang)))
     return "\n".join(lines)
 
 

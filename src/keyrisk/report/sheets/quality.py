@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from keyrisk.ingest.pipeline import suggested_aliases
 from keyrisk.report import labels as lb
 from keyrisk.report.labels import t
 from keyrisk.report.sheets._blocks import (
@@ -146,4 +147,9 @@ def quality_sheet(analysis: Analysis, lang: str) -> SheetSpec:
             note=None if near_rows else t("quality.no_duplicates", lang),
         ),
     ]
+    aliases = suggested_aliases(analysis.dataset)
+    if aliases:  # the near-duplicates as lines to paste into keyrisk.toml
+        lines = [(line,) for line in aliases.splitlines()]
+        title, note = t("block.aliases", lang), t("quality.aliases", lang)
+        blocks.append(Table((Column("keyrisk.toml", "line"),), lines, title=title, note=note))
     return SheetSpec("quality", t("sheet.quality", lang), blocks, [], _widths(blocks))
