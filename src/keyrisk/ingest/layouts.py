@@ -70,7 +70,16 @@ __all__ = [
 CANONICAL_FIELDS: dict[str, tuple[str, ...]] = {
     "interactions": ("account", "staff", "date", "kind", "weight", "amount", "stage", "note"),
     "accounts": ("account", "account_id", "revenue", "owner", "segment"),
-    "staff": ("staff", "staff_id", "role", "department", "start_date", "end_date", "active"),
+    "staff": (
+        "staff",
+        "staff_id",
+        "role",
+        "department",
+        "start_date",
+        "end_date",
+        "active",
+        "leave_probability",
+    ),
     "lines": ("key", "amount", "discount"),
     "ignore": (),
 }
@@ -406,6 +415,14 @@ _CONCEPTS: tuple[_Concept, ...] = (
         strong=_words("actif; active; en poste; is active; present; en activite"),
     ),
     _Concept(
+        "leave_probability",
+        strong=_words(
+            "leave probability; probability of leaving; departure probability; attrition risk; "
+            "flight risk; turnover risk; risk of leaving; probabilite de depart; risque de depart; "
+            "probabilite depart; risque depart"
+        ),
+    ),
+    _Concept(
         "title",
         strong=_words(
             "poste; fonction; role; title; job title; intitule de poste; intitule du poste; job; "
@@ -601,6 +618,7 @@ _FIELD_CONCEPTS: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     ("staff", "start_date"): (("start",),),
     ("staff", "end_date"): (("end",),),
     ("staff", "active"): (("active",),),
+    ("staff", "leave_probability"): (("leave_probability",),),
     ("lines", "key"): (("order_id",),),
     ("lines", "amount"): (("line_total",), ("amount",)),
     ("lines", "discount"): (("discount",),),
