@@ -13,7 +13,7 @@ Prints one JSON line with the times, their ratio to the analysis time and the pl
 
 Usage::
 
-    python benchmarks/bench_plan.py --rows 1000000 --seed 0
+    python benchmarks/bench_plan.py --rows 1000000 --seed 0 [--time-limit 120]
 """
 
 from __future__ import annotations
@@ -35,6 +35,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--draws", type=int, default=None)
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        help="exact_time_limit of the analysis (also bounds the plan's exact search)",
+    )
     args = parser.parse_args()
 
     path = HERE / "out" / f"interactions_{args.rows}_s{args.seed}.csv"
@@ -48,7 +54,8 @@ def main() -> None:
     ds = keyrisk.load(path)
     t_load = time.perf_counter() - t0
 
-    an = keyrisk.analyse(ds)
+    params = {} if args.time_limit is None else {"exact_time_limit": args.time_limit}
+    an = keyrisk.analyse(ds, **params)
     t0 = time.perf_counter()
     an.accounts
     an.staff

@@ -29,9 +29,9 @@ is orphaned, the holders who left), every component in [0, 1]:
 - client facing (0.05): j touched at least one account in the window, whatever their role.
 
 ``familiarity = 0.4 contact + 0.2 closeness + 0.2 alongside + 0.1 segment + 0.05 department +
-0.05 client_facing``, in [0, 1]. A candidate needs evidence: in contact, working alongside a
-reference holder, in their department, or (accounts without any reference holder only)
-present on the segment. Client facing alone is not enough.
+0.05 client_facing``, in [0, 1]. Every candidate has some evidence: in contact, working
+alongside a reference holder, in their department, present on the segment (accounts without any
+reference holder) or at least client facing (the weakest: effort "high").
 """
 
 from __future__ import annotations
@@ -333,7 +333,7 @@ def candidate_pairs(
         accounts), ``segment`` (bool), ``segment_accounts`` (other accounts of the segment
         shared with the reference; without a reference, touched by j), ``department`` (bool),
         ``client_facing`` (bool), ``effort`` ("low": already in contact; "medium": works
-        alongside the holder; "high": same department only).
+        alongside the holder; "high": same department, or client facing, only).
 
     Notes
     -----
@@ -341,8 +341,9 @@ def candidate_pairs(
     ``leave`` and not already holders of the account. They are drawn from every contact of the
     account, the ``max_candidates`` closest colleagues of each reference holder (by
     0.2 alongside + 0.05 department, counting every account) and, for an account without any
-    reference holder, the ``max_candidates`` staff touching most accounts of its segment; the
-    best ``max_candidates`` of them are kept (ties: smallest name). With
+    reference holder, the ``max_candidates`` staff touching most accounts of its segment; an
+    account still short of ``max_candidates`` candidates adds the client-facing staff touching
+    most accounts. The best ``max_candidates`` are kept (ties: smallest name). With
     fewer active staff than ``max_candidates`` no one is left out.
 
     Examples
@@ -492,6 +493,15 @@ def candidate_pairs(
             cols = best_s[:, s][presence[best_s[:, s], s] > 0]
             pieces_k.append(np.full(len(cols), k, dtype=np.int64))
             pieces_j.append(cols.astype(np.int64))
+    # (d) accounts still short of candidates: the client-facing staff who touch most accounts
+    so_far = np.bincount(np.concatenate(pieces_k), minlength=n_frag) if n_frag else np.zeros(0)
+    needy = np.flatnonzero(so_far < kk)
+    facing_score = np.where(eligible & (n_touch > 0), n_touch, -1.0)
+    facing = np.argsort(-facing_score, kind="stable")[: kk + 2]
+    facing = facing[facing_score[facing] > 0]
+    if len(needy) and len(facing):
+        pieces_k.append(np.repeat(needy, len(facing)))
+        pieces_j.append(np.tile(facing, len(needy)))
     pk = np.concatenate(pieces_k)
     pj = np.concatenate(pieces_j).astype(np.int64)
     if len(pk):
@@ -548,7 +558,7 @@ def candidate_pairs(
         dsame = (dept[h_idx] >= 0) & (dept[h_idx] == dept[j_idx])
         np.logical_or.at(same_dept, p_idx, dsame)
         order = np.lexsort((h_idx, -in_s, -share, p_idx))
-        first = order[np.r_[True, p_idx[order][1:] != p_idx[order][:-1]]]
+        first = order[np.r_[True, p_idx[order][1:] != p_idx[order][:-1]]] if len(order) else order
         win = first[share[first] > 0]
         tgt = p_idx[win]
         alongside[tgt] = share[win]
@@ -577,7 +587,7 @@ def candidate_pairs(
         + w["department"] * same_dept
         + w["client_facing"] * client_facing
     )
-    evidence = contact | (alongside > 0) | same_dept | (lone_pair & segment)
+    evidence = contact | (alongside > 0) | same_dept | segment | client_facing
     out = pd.DataFrame(
         {
             "k": pk,
@@ -978,7 +988,7 @@ def _evidence(row: Any) -> str:
     if row.department:
         parts.append("same department as the holder")
     if not parts:
-        parts.append("client-facing")
+        parts.append("client-facing (works with other clients), no link with this account yet")
     return "; ".join(parts)
 
 
@@ -1374,7 +1384,7 @@ def _assignments(
                 reason_code[k] = "no candidate"
                 reason[k] = (
                     f"no one for {what}: no active colleague is in contact with this client, "
-                    "works alongside its holder or is in the holder's department"
+                    "works alongside its holder, is in the holder's department or with clients"
                 )
             else:
                 names = [
