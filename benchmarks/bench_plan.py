@@ -57,9 +57,7 @@ def main() -> None:
     params = {} if args.time_limit is None else {"exact_time_limit": args.time_limit}
     an = keyrisk.analyse(ds, **params)
     t0 = time.perf_counter()
-    an.accounts
-    an.staff
-    an.portfolio
+    _ = an.accounts, an.staff, an.portfolio
     an.summary()
     t_analysis = time.perf_counter() - t0
 
@@ -72,11 +70,11 @@ def main() -> None:
     t_sim = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    an.layers
+    _ = an.layers
     t_layers = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    an.signals
+    _ = an.signals
     t_signals = time.perf_counter() - t0
 
     p = an.portfolio
