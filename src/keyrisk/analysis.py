@@ -26,8 +26,12 @@ from keyrisk import portfolio as pf
 from keyrisk import scoring
 from keyrisk.errors import UsageError
 from keyrisk.graph import build_graph
+from keyrisk.layers import continuity_layers, note_authors
 from keyrisk.model import Dataset
+from keyrisk.plan import Figures, Plan, continuity_plan
 from keyrisk.settings import Settings
+from keyrisk.signals import Signals, weak_signals
+from keyrisk.simulation import Simulation, leave_probabilities, simulate
 
 if TYPE_CHECKING:
     from keyrisk.caveats import Caveat
@@ -371,20 +375,24 @@ def _departure_dict(dep: pf.Departure | None) -> dict[str, Any] | None:
 class Analysis:
     """The scored analysis of one dataset (build it with :func:`analyse`).
 
-    Every property is computed on first access and cached. Names in every table are shown as
-    in the data. ``as_of`` is None only when the data has no date at all and none was given
-    (no window, no decay, no inactivity rule then).
+        Every property is computed on first access and cached. Names in every table are shown as
+        in the data. ``as_of`` is None only when the data has no date at all and none was given
+        (no window, no decay, no inactivity rule then).
 
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from keyrisk.model import Dataset
-    >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Bob"]}))
-    >>> a = analyse(ds)
-    >>> a.accounts[["account", "bus_factor"]].to_dict("list")
-    {'account': ['A', 'B'], 'bus_factor': [1, 1]}
-    >>> a.whatif(["ann"]).newly_orphaned
-    ('A',)
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from keyrisk.model import Dataset
+    from keyrisk.layers import continuity_layers, note_authors
+    from keyrisk.plan import Figures, Plan, continuity_plan
+    from keyrisk.signals import Signals, weak_signals
+    from keyrisk.simulation import Simulation, leave_probabilities, simulate
+        >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Bob"]}))
+        >>> a = analyse(ds)
+        >>> a.accounts[["account", "bus_factor"]].to_dict("list")
+        {'account': ['A', 'B'], 'bus_factor': [1, 1]}
+        >>> a.whatif(["ann"]).newly_orphaned
+        ('A',)
     """
 
     def __init__(self, dataset: Dataset, settings: Settings) -> None:
@@ -635,6 +643,153 @@ class Analysis:
 
         return find_caveats(self)
 
+    # --- continuity plan, layers, weak signals, simulation ------------------------------
+    @cached_property
+    def _plans(self) -> dict[tuple[Any, ...], Plan]:
+        return {}
+
+    def plan(
+        self,
+        leave: Iterable[str] | str | None = None,
+        *,
+        max_new_backups: int | None = None,
+        capacity_ratio: float | None = None,
+    ) -> Plan:
+        """Return the continuity plan: a backup for every account with at most one holder.
+
+        Parameters
+        ----------
+        leave : str or iterable of str, optional
+            A departure scenario (names matched case-insensitively): their accounts are planned
+            as if they had left, and they are never proposed.
+        max_new_backups, capacity_ratio : optional
+            Override the settings of the same name.
+
+        Returns
+        -------
+        keyrisk.plan.Plan
+            See :func:`keyrisk.plan.continuity_plan`. Cached per set of arguments.
+        """
+        s = self._settings
+        names = tuple(sorted(self._resolve([leave] if isinstance(leave, str) else leave or [])))
+        mnb = s.max_new_backups if max_new_backups is None else max_new_backups
+        ratio = s.capacity_ratio if capacity_ratio is None else capacity_ratio
+        s.replace(max_new_backups=mnb, capacity_ratio=ratio)  # validates them
+        key = (names, mnb, float(ratio))
+        if key not in self._plans:
+            before = None
+            if not names:
+                p = self.portfolio
+                before = Figures(
+                    revenue_bus_factor=p.revenue_bus_factor,
+                    account_bus_factor=p.account_bus_factor,
+                    single_holder_revenue_share=p.single_holder_revenue_share,
+                    orphaned_accounts=p.orphaned_accounts,
+                    orphaned_revenue=p.orphaned_revenue,
+                    top_departure=p.top_departure,
+                    top_pair=p.top_pair,
+                )
+            self._plans[key] = continuity_plan(
+                self.holders,
+                self.accounts,
+                self.staff,
+                self._revenue,
+                leave=names,
+                max_new_backups=mnb,
+                capacity_ratio=ratio,
+                coverage=s.coverage,
+                time_limit=s.exact_time_limit,
+                pipeline=self._pipeline,
+                before=before,
+            )
+        return self._plans[key]
+
+    @cached_property
+    def _notes(self) -> pd.DataFrame | None:
+        ds = self._dataset
+        carried = any(
+            f.role == "interactions" and "note" in f.mapping for f in ds.report.files
+        ) or bool(ds.interactions["note"].notna().any())
+        if not carried:
+            return None
+        return note_authors(ds.interactions, self._settings, self.as_of, ds.has_dates)
+
+    @cached_property
+    def layers(self) -> pd.DataFrame:
+        """The four layers of continuity per account (see :mod:`keyrisk.layers`).
+
+        The organisational layer counts the backups proposed by :meth:`plan` (default
+        arguments).
+        """
+        return continuity_layers(
+            self.accounts,
+            self.holders,
+            self.staff,
+            self._notes,
+            as_of=self.as_of,
+            owner_known=bool(self._dataset.accounts["owner"].notna().any()),
+            revenue_known=self.revenue_basis == "revenue",
+            proposals=self.plan().assignments,
+        )
+
+    @cached_property
+    def signals(self) -> Signals:
+        """The weak signals (see :mod:`keyrisk.signals`)."""
+        ds = self._dataset
+        return weak_signals(
+            staff=self.staff,
+            staff_table=ds.staff,
+            accounts=self.accounts,
+            edges=self.holders,
+            interactions=ds.interactions,
+            holders=self._active_holders,
+            revenue=self._revenue,
+            notes=self._notes,
+            as_of=self.as_of,
+            revenue_known=self.revenue_basis == "revenue",
+            newcomer_days=self._settings.window_days,
+        )
+
+    def simulate(
+        self,
+        *,
+        draws: int | None = None,
+        seed: int | None = None,
+        turnover_rate: float | None = None,
+        plan: Plan | bool = True,
+    ) -> Simulation:
+        """Simulate a year of departures: revenue at risk without and with the plan.
+
+        Parameters
+        ----------
+        draws, seed, turnover_rate : optional
+            Override the settings of the same name. A staff table's ``leave_probability``
+            column overrides the turnover rate per person.
+        plan : Plan or bool, default True
+            The plan to compare with: True for :meth:`plan` with its default arguments, False
+            for none.
+
+        Returns
+        -------
+        keyrisk.simulation.Simulation
+        """
+        s = self._settings
+        checked = s.replace(
+            draws=s.draws if draws is None else draws,
+            seed=s.seed if seed is None else seed,
+            turnover_rate=s.turnover_rate if turnover_rate is None else turnover_rate,
+        )
+        p = leave_probabilities(self.staff, checked.turnover_rate, self._dataset.staff)
+        chosen = self.plan() if plan is True else (plan or None)
+        return simulate(
+            self._active_holders,
+            self._revenue,
+            p,
+            holders_with_plan=None if chosen is None else chosen.holders_after,
+            draws=checked.draws,
+            seed=checked.seed,
+        )
+
     # --- output -------------------------------------------------------------------------
     def summary(self, lang: str = "en") -> dict[str, Any]:
         """Return the content of summary.json (plain JSON data: no NaN, no numpy types).
@@ -772,33 +927,37 @@ def _config_params(params: dict[str, Any]) -> dict[str, Any]:
 def analyse(dataset: Dataset, settings: Settings | None = None, **params: Any) -> Analysis:
     """Score a dataset.
 
-    Parameters
-    ----------
-    dataset : keyrisk.model.Dataset
-        The canonical tables (from :func:`keyrisk.load` or :meth:`Dataset.from_frames`).
-    settings : Settings, optional
-        The parameters. When omitted: the defaults of the method, changed by the
-        configuration file's ``[analysis]`` and ``[kind_weights]`` (``dataset.settings``).
-    **params
-        Parameters overriding ``settings`` fields (``holder_ratio=0.6``...).
+        Parameters
+        ----------
+        dataset : keyrisk.model.Dataset
+            The canonical tables (from :func:`keyrisk.load` or :meth:`Dataset.from_frames`).
+        settings : Settings, optional
+            The parameters. When omitted: the defaults of the method, changed by the
+            configuration file's ``[analysis]`` and ``[kind_weights]`` (``dataset.settings``).
+        **params
+            Parameters overriding ``settings`` fields (``holder_ratio=0.6``...).
 
-    Returns
-    -------
-    Analysis
-        Computed lazily: nothing runs until a property is read.
+        Returns
+        -------
+        Analysis
+            Computed lazily: nothing runs until a property is read.
 
-    Raises
-    ------
-    UsageError
-        For an unknown or invalid parameter, or when ``dataset`` is not a Dataset.
+        Raises
+        ------
+        UsageError
+            For an unknown or invalid parameter, or when ``dataset`` is not a Dataset.
 
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from keyrisk.model import Dataset
-    >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]}))
-    >>> analyse(ds, holder_ratio=0.6).settings.holder_ratio
-    0.6
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from keyrisk.model import Dataset
+    from keyrisk.layers import continuity_layers, note_authors
+    from keyrisk.plan import Figures, Plan, continuity_plan
+    from keyrisk.signals import Signals, weak_signals
+    from keyrisk.simulation import Simulation, leave_probabilities, simulate
+        >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]}))
+        >>> analyse(ds, holder_ratio=0.6).settings.holder_ratio
+        0.6
     """
     if not isinstance(dataset, Dataset):
         raise UsageError(f"analyse() needs a keyrisk Dataset; got {type(dataset).__name__}.")

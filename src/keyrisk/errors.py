@@ -47,6 +47,7 @@ PROBLEM_CODES: dict[str, str] = {
     "formula-no-value": "a formula cell without a cached value was read as empty",
     "ambiguous-date": "the day and month order of a date column could not be decided",
     "bad-flag": "an active flag that is neither yes nor no",
+    "bad-probability": "a leave probability outside 0 to 1 (or 0% to 100%)",
     "unknown-stage": "a deal stage that is neither won, lost nor open",
     "negative-amount": "a negative amount (credit note or refund)",
     "near-duplicate-name": "two names that may be the same person or client",

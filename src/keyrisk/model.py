@@ -28,7 +28,8 @@ accounts
 staff
     staff (string), staff_id (string), role (string), department (string),
     start_date (datetime64[ns]), end_date (datetime64[ns]), active (boolean, <NA> when unknown),
-    source (string), row (int64).
+    leave_probability (float64 in [0, 1], NaN when not given: the probability of leaving within
+    12 months used by the revenue-at-risk simulation), source (string), row (int64).
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ STAFF_COLUMNS: dict[str, str] = {
     "start_date": "datetime64[ns]",
     "end_date": "datetime64[ns]",
     "active": "boolean",
+    "leave_probability": "float64",
     "source": STRING,
     "row": "int64",
 }

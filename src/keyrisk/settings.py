@@ -53,6 +53,18 @@ class Settings:
     exact_time_limit : float > 0, default 10.0
         Seconds allowed to the exact (integer programming) bus-factor search before the greedy
         upper bound is reported instead.
+    max_new_backups : int >= 0, default 10
+        The continuity plan gives no one more than this many new accounts (backups and owners).
+    capacity_ratio : float > 0, default 1.5
+        The continuity plan leaves no one holding more than ``capacity_ratio`` times the team's
+        median number of accounts held (the median over active staff holding at least one).
+    turnover_rate : float in [0, 1], default 0.15
+        Probability that an active person leaves within 12 months, for the revenue-at-risk
+        simulation (a staff table's ``leave_probability`` column overrides it per person).
+    draws : int >= 1, default 20000
+        Monte-Carlo draws of the revenue-at-risk simulation.
+    seed : int >= 0, default 0
+        Seed of the simulation's random generator (the same seed gives the same figures).
 
     Examples
     --------
@@ -74,6 +86,11 @@ class Settings:
     revenue_days: int = 365
     coverage: float = 0.5
     exact_time_limit: float = 10.0
+    max_new_backups: int = 10
+    capacity_ratio: float = 1.5
+    turnover_rate: float = 0.15
+    draws: int = 20_000
+    seed: int = 0
 
     def __post_init__(self) -> None:
         as_of = self.as_of
@@ -88,10 +105,20 @@ class Settings:
             elif not isinstance(as_of, dt.date):
                 raise _fail("as_of", "a date (YYYY-MM-DD) or None", as_of)
             object.__setattr__(self, "as_of", as_of)
-        for name in ("window_days", "inactive_days", "revenue_days", "min_interactions"):
+        for name in ("window_days", "inactive_days", "revenue_days", "min_interactions", "draws"):
             value = getattr(self, name)
             if not _is_int(value) or value < 1:
                 raise _fail(name, "an int >= 1", value)
+        for name in ("max_new_backups", "seed"):
+            value = getattr(self, name)
+            if not _is_int(value) or value < 0:
+                raise _fail(name, "an int >= 0", value)
+        if not _is_number(self.capacity_ratio) or self.capacity_ratio <= 0:
+            raise _fail("capacity_ratio", "a float > 0", self.capacity_ratio)
+        object.__setattr__(self, "capacity_ratio", float(self.capacity_ratio))
+        if not _is_number(self.turnover_rate) or not 0 <= self.turnover_rate <= 1:
+            raise _fail("turnover_rate", "a float in [0, 1]", self.turnover_rate)
+        object.__setattr__(self, "turnover_rate", float(self.turnover_rate))
         hl = self.half_life_days
         if isinstance(hl, str) and hl.strip().lower() == "none":
             hl = None

@@ -80,7 +80,16 @@ CANONICAL_FIELDS: dict[str, tuple[str, ...]] = {
         "open_date",
     ),
     "accounts": ("account", "account_id", "revenue", "owner", "segment"),
-    "staff": ("staff", "staff_id", "role", "department", "start_date", "end_date", "active"),
+    "staff": (
+        "staff",
+        "staff_id",
+        "role",
+        "department",
+        "start_date",
+        "end_date",
+        "active",
+        "leave_probability",
+    ),
     "lines": ("key", "amount", "discount"),
     "ignore": (),
 }
@@ -416,6 +425,14 @@ _CONCEPTS: tuple[_Concept, ...] = (
         strong=_words("actif; active; en poste; is active; present; en activite"),
     ),
     _Concept(
+        "leave_probability",
+        strong=_words(
+            "leave probability; probability of leaving; departure probability; attrition risk; "
+            "flight risk; turnover risk; risk of leaving; probabilite de depart; risque de depart; "
+            "probabilite depart; risque depart"
+        ),
+    ),
+    _Concept(
         "title",
         strong=_words(
             "poste; fonction; role; title; job title; intitule de poste; intitule du poste; job; "
@@ -611,6 +628,7 @@ _FIELD_CONCEPTS: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     ("staff", "start_date"): (("start",),),
     ("staff", "end_date"): (("end",),),
     ("staff", "active"): (("active",),),
+    ("staff", "leave_probability"): (("leave_probability",),),
     ("lines", "key"): (("order_id",),),
     ("lines", "amount"): (("line_total",), ("amount",)),
     ("lines", "discount"): (("discount",),),

@@ -367,6 +367,34 @@ def _numbers(
     return parsed.values.where(~parsed.bad).astype("float64")
 
 
+def _probabilities(
+    raw: RawTable, rows: _Rows, mapping: ColumnMapping, fieldname: str
+) -> pd.Series | None:
+    """A probability column: ``0.15``, ``0,15`` or ``15%``; outside [0, 1] is left empty."""
+    headers = mapping.columns.get(fieldname)
+    if not headers:
+        return None
+    header = " + ".join(headers)
+    cells = _raw_column(raw, headers)
+    text = _as_text(cells)
+    percent = text.str.strip().str.endswith("%").fillna(False).to_numpy(dtype=bool)
+    stripped = text.str.strip().str.rstrip("%").str.strip()
+    numbers = cells.astype(object).where(~percent, stripped.astype(object))
+    parsed = parse_numbers(numbers)
+    values = parsed.values.where(~parsed.bad).astype("float64")
+    values = values.where(~percent, values / 100.0)
+    outside = ((values < 0) | (values > 1)).fillna(False).to_numpy(dtype=bool)
+    rows.flag(
+        parsed.bad.to_numpy() | outside,
+        code="bad-probability",
+        message=f"the {fieldname} is not a probability (0 to 1, or 0% to 100%); left empty",
+        column=header,
+        values=_as_text(cells),
+        fate=0,
+    )
+    return values.where(~outside)
+
+
 def _names(raw: RawTable, mapping: ColumnMapping, fieldname: str) -> pd.Series | None:
     headers = mapping.columns.get(fieldname)
     if not headers:
@@ -561,6 +589,7 @@ def _staff(
     staff, staff_id = _table_key(raw, mapping, rows, "staff")
     start, _ = _dates(raw, rows, mapping, "start_date", opts, fc, required=False)
     end, _ = _dates(raw, rows, mapping, "end_date", opts, fc, required=False)
+    leave = _probabilities(raw, rows, mapping, "leave_probability")
     active: pd.Series | Any = pd.NA
     if mapping.columns.get("active"):
         header = mapping.columns["active"][0]
@@ -584,12 +613,16 @@ def _staff(
             "start_date": start,
             "end_date": end,
             "active": active,
+            "leave_probability": leave if leave is not None else np.nan,
             "source": rows.file,
             "row": raw.rows,
         }
     )
     _merge_repeats(
-        frame, rows, "staff", ("staff_id", "role", "department", "start_date", "end_date", "active")
+        frame,
+        rows,
+        "staff",
+        ("staff_id", "role", "department", "start_date", "end_date", "active", "leave_probability"),
     )
     return frame
 

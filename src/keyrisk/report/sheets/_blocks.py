@@ -294,7 +294,7 @@ def _param_value(name: str, value: Any, lang: str) -> tuple[Any, str]:
         if not value:
             return t("param.all_one", lang), "text"
         return "; ".join(f"{k} = {lb.number(v, lang, 2)}" for k, v in value.items()), "text"
-    if name in ("holder_ratio", "coverage"):
+    if name in ("holder_ratio", "coverage", "turnover_rate"):
         return float(value), "percent"
     if isinstance(value, dt.date):
         return value, "date"
