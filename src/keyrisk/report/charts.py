@@ -404,7 +404,7 @@ def revenue_held_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None 
     ax.set_xlim(0, float(held.max()) * 1.12)
     _money_axis(ax, lang, basis)
     ax.set_xlabel(tb("chart.revenue_axis", lang, basis), fontsize=_LABEL)
-    ax.legend(loc="best", fontsize=_TICK, frameon=False)
+    ax.legend(loc="lower right", fontsize=_TICK, frameon=False)
     _clean(ax)
     top = st.iloc[0]
     share = float(top["revenue_sole"]) / total if total > 0 else 0.0
