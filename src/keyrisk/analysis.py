@@ -334,20 +334,6 @@ def _json(value: Any) -> Any:
     return value
 
 
-def _bus_dict(bus: pf.BusFactor) -> dict[str, Any]:
-    return {
-        "value": bus.value,
-        "staff": list(bus.staff),
-        "method": bus.method,
-        "lower_bound": bus.lower_bound,
-        "is_exact": bus.is_exact,
-        "label": bus.label,
-        "target": bus.target,
-        "cumulative": list(bus.cumulative),
-        "already_orphaned": bus.already_orphaned,
-    }
-
-
 def _headline_dict(h: Headline) -> dict[str, Any]:
     return {
         "kind": h.kind,
@@ -358,17 +344,6 @@ def _headline_dict(h: Headline) -> dict[str, Any]:
         "one_holder_share": h.one_holder_share,
         "no_holder_share": h.no_holder_share,
         "method": h.method,
-    }
-
-
-def _departure_dict(dep: pf.Departure | None) -> dict[str, Any] | None:
-    if dep is None:
-        return None
-    return {
-        "staff": list(dep.leave),
-        "revenue_at_risk": dep.revenue_at_risk,
-        "share": dep.share,
-        "newly_orphaned": list(dep.newly_orphaned),
     }
 
 
@@ -819,10 +794,10 @@ class Analysis:
             "total_revenue": p.total_revenue,
             "revenue_known": self.revenue_basis == "revenue",
             "revenue_basis": self.revenue_basis,
-            "revenue_bus_factor": _bus_dict(p.revenue_bus_factor),
-            "account_bus_factor": _bus_dict(p.account_bus_factor),
-            "top_departure": _departure_dict(p.top_departure),
-            "top_pair": _departure_dict(p.top_pair),
+            "revenue_bus_factor": pf.bus_factor_dict(p.revenue_bus_factor),
+            "account_bus_factor": pf.bus_factor_dict(p.account_bus_factor),
+            "top_departure": pf.departure_summary(p.top_departure),
+            "top_pair": pf.departure_summary(p.top_pair),
             "single_holder_revenue_share": p.single_holder_revenue_share,
             "orphaned_accounts": p.orphaned_accounts,
             "orphaned_revenue": p.orphaned_revenue,

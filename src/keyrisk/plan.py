@@ -119,32 +119,11 @@ class Figures:
     def as_dict(self) -> dict[str, Any]:
         """Return the figures with the keys and shapes of summary.json's top level."""
 
-        def bus(b: pf.BusFactor) -> dict[str, Any]:
-            return {
-                "value": b.value,
-                "staff": list(b.staff),
-                "method": b.method,
-                "lower_bound": b.lower_bound,
-                "target": float(b.target),
-                "cumulative": [float(v) for v in b.cumulative],
-                "already_orphaned": float(b.already_orphaned),
-            }
-
-        def dep(d: pf.Departure | None) -> dict[str, Any] | None:
-            if d is None:
-                return None
-            return {
-                "staff": list(d.leave),
-                "revenue_at_risk": float(d.revenue_at_risk),
-                "share": float(d.share),
-                "newly_orphaned": list(d.newly_orphaned),
-            }
-
         return {
-            "revenue_bus_factor": bus(self.revenue_bus_factor),
-            "account_bus_factor": bus(self.account_bus_factor),
-            "top_departure": dep(self.top_departure),
-            "top_pair": dep(self.top_pair),
+            "revenue_bus_factor": pf.bus_factor_dict(self.revenue_bus_factor),
+            "account_bus_factor": pf.bus_factor_dict(self.account_bus_factor),
+            "top_departure": pf.departure_summary(self.top_departure),
+            "top_pair": pf.departure_summary(self.top_pair),
             "single_holder_revenue_share": float(self.single_holder_revenue_share),
             "orphaned_accounts": int(self.orphaned_accounts),
             "orphaned_revenue": float(self.orphaned_revenue),

@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,8 +46,10 @@ __all__ = [
     "Concentration",
     "Departure",
     "bus_factor",
+    "bus_factor_dict",
     "client_concentration",
     "departure",
+    "departure_summary",
     "exact_bus_factor",
     "greedy_bus_factor",
     "single_holder_share",
@@ -1437,3 +1440,36 @@ def client_concentration(revenue: pd.Series) -> Concentration:
         hhi_points=10000.0 * hhi,
         n_clients=len(frame),
     )
+
+
+def bus_factor_dict(bus: BusFactor) -> dict[str, Any]:
+    """Return a bus factor as summary.json shows it (the one shape used everywhere).
+
+    Examples
+    --------
+    >>> bus_factor_dict(BusFactor(1, ("a",), "exact", 1, (5.0,), 5.0, 0.0))["label"]
+    'exact'
+    """
+    return {
+        "value": bus.value,
+        "staff": list(bus.staff),
+        "method": bus.method,
+        "lower_bound": bus.lower_bound,
+        "is_exact": bus.is_exact,
+        "label": bus.label,
+        "target": float(bus.target),
+        "cumulative": [float(v) for v in bus.cumulative],
+        "already_orphaned": float(bus.already_orphaned),
+    }
+
+
+def departure_summary(dep: Departure | None) -> dict[str, Any] | None:
+    """Return a top departure or pair as summary.json shows it (None stays None)."""
+    if dep is None:
+        return None
+    return {
+        "staff": list(dep.leave),
+        "revenue_at_risk": float(dep.revenue_at_risk),
+        "share": float(dep.share),
+        "newly_orphaned": list(dep.newly_orphaned),
+    }
