@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import struct
 import subprocess
@@ -11,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from keyrisk.errors import FileFormatError, InputError, LimitExceededError
@@ -663,3 +665,65 @@ def test_parquet_nested_columns(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code = main(["report", str(path), "--out", str(out), "--as-of", "2024-12-31"])
     err = capsys.readouterr().err
     assert code == 0, err
+
+
+# --- every number read that is not finite, or beyond the plausible bound, is a problem ------
+
+
+def test_non_finite_and_huge_numbers_are_bad() -> None:
+    from keyrisk.ingest.values import MAX_NUMBER, parse_numbers
+
+    text = pd.Series(["1e308", "inf", "-inf", "nan", "-1e16", "1e15", "12"], dtype="string")
+    p = parse_numbers(text)
+    assert p.bad.tolist() == [True, True, True, True, True, False, False]
+    assert p.values.tolist()[5:] == [1e15, 12.0]
+    assert p.values[:5].isna().all()
+    cells = pd.Series([1e308, float("inf"), None, 5, -MAX_NUMBER, "NaN"], dtype=object)
+    q = parse_numbers(cells)
+    assert q.bad.tolist() == [True, True, False, False, False, True]
+    assert q.values.tolist()[3:5] == [5.0, -1e15]
+    assert parse_numbers(pd.Series([float("-inf"), 2.0])).bad.tolist() == [True, False]
+
+
+RAW = ["1e308", "1e308", "inf", "-inf", "nan"]
+
+
+def test_report_on_non_finite_amounts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from keyrisk.cli import main
+
+    path = tmp_path / "amounts.csv"
+    path.write_text(
+        "Account,Owner,Date,Amount\n"
+        "Acme,Ann,2024-12-01,1e308\nAcme,Ann,2024-11-01,1e308\nBeta,Bob,2024-10-01,inf\n"
+        "Beta,Carl,2024-09-01,-inf\nGamma,Carl,2024-09-01,nan\nDelta,Ann,2024-09-01,10\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    code = main(["report", str(path), "--out", str(out), "--as-of", "2024-12-31"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "Traceback" not in err and "internal error" not in err
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["total_revenue"] == 10.0
+    book = openpyxl.load_workbook(out / "keyrisk-report.xlsx", read_only=True)
+    rows = [row for ws in book.worksheets for row in ws.iter_rows(values_only=True)]
+    bad = [row for row in rows if "bad-number" in row]
+    assert len(bad) == 5
+    # each value as read; a leading "-" is escaped so that no cell becomes a formula
+    shown = [str(v).removeprefix("'") for row in bad for v in row]
+    assert sorted(v for v in shown if v in RAW) == sorted(RAW)
+
+
+def test_workbook_cells_holding_nan_or_inf_are_bad_numbers(tmp_path: Path) -> None:
+    from keyrisk.ingest.values import parse_numbers
+
+    data = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Client</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>Montant</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c><c r="B2"><v>NaN</v></c></row>'
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>b</t></is></c><c r="B3"><v>inf</v></c></row>'
+        '<row r="4"><c r="A4" t="inlineStr"><is><t>c</t></is></c><c r="B4"><v>7</v></c></row>'
+    )
+    t = read_raw(_sheet_xlsx(tmp_path, data))
+    assert t.data["Montant"].tolist()[0] == "NaN"
+    assert parse_numbers(t.data["Montant"]).bad.tolist() == [True, True, False]

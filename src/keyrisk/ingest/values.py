@@ -14,6 +14,10 @@ Numbers
       unreadable);
     - negative numbers as ``-12,5``, ``−12,5`` (U+2212), ``(12,50)`` (accounting) or ``12,50-``;
     - an empty cell or a lone dash is empty, not an error;
+    - a number that is not finite (``inf``, ``nan``; a workbook or Parquet cell holding NaN is
+      read as the text ``NaN``) or whose magnitude exceeds :data:`MAX_NUMBER` (10^15, a
+      thousand trillion) is unreadable: no amount is that large, and so any sum or product of a
+      few of them stays finite (``1e308 + 1e308`` is ``inf``);
     - the decimal mark is decided once per column: ``12,5`` or ``1.234,56`` vote for the comma,
       ``12.5`` or ``1,234.56`` for the point; the majority wins and the cells that only fit the
       other convention are unreadable. With no vote (only integers, or only ``1,234``-like
@@ -63,6 +67,7 @@ from keyrisk.errors import AmbiguousInputError, UsageError
 from keyrisk.ingest.currency import MARK_PATTERN
 
 __all__ = [
+    "MAX_NUMBER",
     "Parsed",
     "is_total_label",
     "normalise_names",
@@ -71,6 +76,11 @@ __all__ = [
     "parse_numbers",
     "strip_accents",
 ]
+
+#: The largest magnitude a number read may have (10^15): larger ones, and non-finite ones, are
+#: unreadable (``bad-number``). Amounts of a CRM are far below it, and a sum of a billion of
+#: them, or a product of three (price x quantity x rate), stays finite.
+MAX_NUMBER = 1e15
 
 STRING = pd.StringDtype()
 
@@ -337,7 +347,10 @@ def parse_numbers(values: pd.Series, *, decimal: str | None = None) -> Parsed:
 
     Notes
     -----
-    Numbers already stored as numbers pass through; booleans and dates are unreadable.
+    Numbers already stored as numbers pass through; booleans and dates are unreadable, and so
+    is any number that is infinite or whose magnitude exceeds :data:`MAX_NUMBER`. NaN is
+    pandas' empty cell; the readers give a cell that holds NaN as the text ``"NaN"``, which is
+    unreadable.
 
     Examples
     --------
@@ -345,6 +358,8 @@ def parse_numbers(values: pd.Series, *, decimal: str | None = None) -> Parsed:
     >>> p = parse_numbers(s)
     >>> p.values.tolist()[:3], p.policy, p.bad.tolist()
     ([1863.4, -12.5, -1200.0], ',', [False, False, False, False, True])
+    >>> parse_numbers(pd.Series(["1e308", "inf", "12"], dtype="string")).bad.tolist()
+    [True, True, False]
     """
     if decimal not in (None, ",", "."):
         raise UsageError(f"The decimal mark must be ',' or '.'; got {decimal!r}.")
@@ -399,6 +414,10 @@ def parse_numbers(values: pd.Series, *, decimal: str | None = None) -> Parsed:
         number[~ok] = np.nan
         out[is_text] = number[is_text]
         bad |= is_text & ~ok & ~empty
+    with np.errstate(invalid="ignore"):
+        huge = np.abs(out) > MAX_NUMBER  # inf included; NaN is not
+    out[huge] = np.nan
+    bad |= huge
     index = values.index
     return Parsed(
         values=pd.Series(out, index=index, dtype="float64"),
@@ -572,7 +591,7 @@ def parse_dates(
     ns = np.zeros(n, dtype=np.int64)
     ok = np.zeros(n, dtype=bool)
     impossible = np.zeros(n, dtype=bool)
-    bad = split.other.copy()
+    bad = split.other | np.isinf(split.number)
     formats: set[str] = set()
 
     has_text = split.text.notna().to_numpy(dtype=bool)
