@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import struct
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
@@ -727,3 +729,133 @@ def test_workbook_cells_holding_nan_or_inf_are_bad_numbers(tmp_path: Path) -> No
     t = read_raw(_sheet_xlsx(tmp_path, data))
     assert t.data["Montant"].tolist()[0] == "NaN"
     assert parse_numbers(t.data["Montant"]).bad.tolist() == [True, True, False]
+
+
+# --- names: invisible characters removed, one normalised form for matching ------------------
+
+
+def test_bidi_and_format_characters_removed_from_names() -> None:
+    from keyrisk.ingest.values import normalise_names
+
+    raw = pd.Series(["Jean\u202eDupont", "\u2066Marie\u2069", "Zo\u00ade", "A\u200eB", "Ali\u061c"])
+    assert normalise_names(raw).tolist() == ["JeanDupont", "Marie", "Zoe", "AB", "Ali"]
+
+
+def test_invisible_format_characters_are_all_the_format_category() -> None:
+    """The removed set is Unicode's Cf category (kept in step with the Python in use)."""
+    import unicodedata
+
+    from keyrisk.ingest._read_common import INVISIBLE
+
+    wanted = {c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}
+    assert {ord(c) for c in INVISIBLE} == wanted - {0x200C, 0x200D}
+
+
+def test_bidi_controls_are_a_control_characters_warning(tmp_path: Path) -> None:
+    path = tmp_path / "bidi.csv"
+    path.write_text("Client,Commercial\nAcme,Jean\u202eDupont\nBeta,Marie\n", encoding="utf-8")
+    t = read_raw(path)
+    assert t.data["Commercial"].tolist() == ["JeanDupont", "Marie"]
+    got = [(p.code, p.row, p.column) for p in t.problems]
+    assert got == [("control-characters", 2, "Commercial")]
+    book = _xlsx(tmp_path / "bidi.xlsx", [["Client", "Commercial"], ["Acme", "Jean\u2067X"]])
+    t = read_raw(book)
+    assert t.data["Commercial"].tolist() == ["JeanX"]
+    assert [p.code for p in t.problems] == ["control-characters"]
+
+
+def test_one_normalised_form_for_names() -> None:
+    from keyrisk.ingest.identities import apply_aliases, unify_names
+    from keyrisk.ingest.values import fold
+
+    assert fold("Straße") == fold("STRASSE") == "strasse"
+    assert fold("\ufb01nn") == fold("FINN") == "finn"
+    assert fold("İlker") == fold("İLKER")
+    assert fold("Ｊｅａｎ") == "jean"
+    names = pd.Series(["Straße", "STRASSE", "ﬁnn", "Finn", "Ｊｅａｎ", "jean"], dtype="string")
+    # shown as first written
+    assert unify_names(names).tolist() == ["Straße", "Straße", "ﬁnn", "ﬁnn", "Ｊｅａｎ", "Ｊｅａｎ"]
+    new, unused = apply_aliases(pd.Series(["STRASSE", "x"]), {"Straße": "Hans Straße"})
+    assert new.tolist() == ["Hans Straße", "x"] and unused == set()
+
+
+def _texts_of(path: Path) -> list[tuple[str, str]]:
+    """Every text a written file holds: zip parts, PNG text chunks, or the file decoded."""
+    data = path.read_bytes()
+    out: list[tuple[str, str]] = []
+    if data.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(path) as zf:
+            for member in zf.namelist():
+                text = zf.read(member).decode("utf-8", "replace")
+                out.append((f"{path.name}!{member}", html.unescape(text)))
+    elif data.startswith(b"\x89PNG\r\n\x1a\n"):
+        pos = 8
+        while pos < len(data):
+            size, kind = struct.unpack(">I4s", data[pos : pos + 8])
+            body = data[pos + 8 : pos + 8 + size]
+            if kind == b"tEXt":
+                out.append((path.name, body.decode("latin-1")))
+            elif kind == b"zTXt":
+                key, _, rest = body.partition(b"\0")
+                out.append((path.name, key.decode() + zlib.decompress(rest[1:]).decode("latin-1")))
+            elif kind == b"iTXt":
+                key, _, rest = body.partition(b"\0")
+                compressed, rest = rest[0], rest[2:]
+                rest = rest.partition(b"\0")[2].partition(b"\0")[2]
+                text = zlib.decompress(rest) if compressed else rest
+                out.append((path.name, key.decode() + text.decode("utf-8", "replace")))
+            pos += 12 + size
+        out.append((path.name + " (bytes)", data.decode("latin-1")))
+    else:
+        out.append((path.name, data.decode("utf-8", "replace")))
+    return out
+
+
+def test_pseudonymised_report_never_shows_a_staff_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import unicodedata
+
+    from keyrisk.cli import main
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Straße"  # one sheet per salesperson
+    ws.append(["Client", "Commercial", "Date", "Montant"])
+    for row in [
+        ("Acme", "Straße", "2024-12-01", 100),
+        ("Acme", "STRASSE", "2024-11-01", 50),
+        ("Beta", "İlker", "2024-10-01", 70),
+        ("Beta", "ﬁnn", "2024-10-02", 30),
+        ("Gamma", "FINN", "voir ﬁnn", 20),  # a name in a bad date
+        ("Gamma", "İlker", "İLKER le 3", 10),
+        ("Delta", "Straße", "2024-09-01", "chez STRASSE"),  # and in a bad amount
+    ]:
+        ws.append(list(row))
+    book = tmp_path / "ventes_İlker.xlsx"  # a file named after one
+    wb.save(book)
+    key = tmp_path / "key"
+    key.write_text("0123456789abcdef0123456789abcdef", encoding="ascii")
+    out = tmp_path / "out"
+    argv = ["report", str(book), "--out", str(out), "--as-of", "2024-12-31"]
+    code = main([*argv, "--pseudonymise", "--key-file", str(key)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+
+    def fold(text: str) -> str:
+        return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".png" for p in written) and any(p.suffix == ".xlsx" for p in written)
+    leaks = []
+    for path in written:
+        for where, text in _texts_of(path):
+            folded = fold(text)
+            for name in ("Straße", "İlker", "ﬁnn"):
+                if fold(name) in folded:
+                    at = folded.index(fold(name))
+                    leaks.append((name, where, folded[max(0, at - 40) : at + 20]))
+    for name in ("Straße", "İlker", "ﬁnn"):
+        assert fold(name) not in fold(captured.out + captured.err)
+    assert leaks == []

@@ -49,6 +49,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,11 +65,14 @@ from pandas.api.types import (
 )
 
 from keyrisk.errors import AmbiguousInputError, UsageError
+from keyrisk.ingest._read_common import INVISIBLE
 from keyrisk.ingest.currency import MARK_PATTERN
 
 __all__ = [
     "MAX_NUMBER",
     "Parsed",
+    "fold",
+    "fold_names",
     "is_total_label",
     "normalise_names",
     "parse_dates",
@@ -86,8 +90,11 @@ STRING = pd.StringDtype()
 
 # Characters that work as spaces in cells (RE2, used by pyarrow, has an ASCII-only ``\s``).
 _SPACES = "\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-# Control and invisible characters removed from names.
-_CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u2060\ufeff"
+# Control and invisible characters removed from names: C0 and C1 controls and every format
+# character (Unicode category Cf: bidirectional controls, zero-width characters...).
+_CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200c\u200d" + "".join(
+    f"\\U{ord(c):08x}" for c in INVISIBLE
+)
 _CURRENCY = r"(?:" + MARK_PATTERN + r"|¥)"  # the marks keyrisk.ingest.currency reads, and ¥
 _NUMBER = (
     r"^ *(?P<open>\()? *(?P<s1>[-+])? *(?P<c1>" + _CURRENCY + r")? *(?P<s2>[-+])? *"
@@ -735,7 +742,7 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 
 def normalise_names(values: pd.Series) -> pd.Series:
-    """Tidy names: NFC, no control characters, single spaces, trimmed; empty becomes <NA>.
+    """Tidy names: NFC, no control or format characters, single spaces, trimmed; empty is <NA>.
 
     Parameters
     ----------
@@ -750,7 +757,9 @@ def normalise_names(values: pd.Series) -> pd.Series:
     Notes
     -----
     Every kind of space (tab, line break, U+00A0, U+202F...) becomes one ASCII space; control
-    and invisible characters (zero-width space, byte-order mark...) are removed.
+    characters and every invisible format character (Unicode category Cf: bidirectional
+    controls such as U+202E, zero-width spaces and joiners, soft hyphens, byte-order marks...)
+    are removed. Matching names uses :func:`fold` of this form.
 
     Examples
     --------
@@ -769,6 +778,33 @@ def normalise_names(values: pd.Series) -> pd.Series:
     )
     clean = clean.where(clean != "")
     return _take_text(clean, codes, values.index)
+
+
+def fold(text: str) -> str:
+    """The one form names are matched on: NFKC, case-folded, NFKC again.
+
+    "Straße" and "STRASSE", "ﬁnn" (a ligature) and "FINN", "Ｊｅａｎ" (full-width) and "jean",
+    "İlker" and "İLKER" get the same form. Names are shown as first written; this form only
+    decides which are the same (identities, aliases, pseudonyms).
+
+    Examples
+    --------
+    >>> fold("Straße") == fold("STRASSE"), fold("\ufb01nn"), fold("Ｊｅａｎ")
+    (True, 'finn', 'jean')
+    """
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def fold_names(values: pd.Series) -> pd.Series:
+    """:func:`fold` applied to a column of names (``string`` dtype, <NA> kept).
+
+    Examples
+    --------
+    >>> fold_names(pd.Series(["Straße", None, "ﬁnn"])).tolist()
+    ['strasse', <NA>, 'finn']
+    """
+    text = values.astype(STRING)
+    return text.str.normalize("NFKC").str.casefold().str.normalize("NFKC")
 
 
 def _take_text(uniques: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
