@@ -805,7 +805,6 @@ def _texts_of(path: Path) -> list[tuple[str, str]]:
                 text = zlib.decompress(rest) if compressed else rest
                 out.append((path.name, key.decode() + text.decode("utf-8", "replace")))
             pos += 12 + size
-        out.append((path.name + " (bytes)", data.decode("latin-1")))
     else:
         out.append((path.name, data.decode("utf-8", "replace")))
     return out
