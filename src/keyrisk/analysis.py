@@ -359,10 +359,6 @@ class Analysis:
         --------
         >>> import pandas as pd
         >>> from keyrisk.model import Dataset
-    from keyrisk.layers import continuity_layers, note_authors
-    from keyrisk.plan import Figures, Plan, continuity_plan
-    from keyrisk.signals import Signals, weak_signals
-    from keyrisk.simulation import Simulation, leave_probabilities, simulate
         >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Bob"]}))
         >>> a = analyse(ds)
         >>> a.accounts[["account", "bus_factor"]].to_dict("list")
@@ -927,10 +923,6 @@ def analyse(dataset: Dataset, settings: Settings | None = None, **params: Any) -
         --------
         >>> import pandas as pd
         >>> from keyrisk.model import Dataset
-    from keyrisk.layers import continuity_layers, note_authors
-    from keyrisk.plan import Figures, Plan, continuity_plan
-    from keyrisk.signals import Signals, weak_signals
-    from keyrisk.simulation import Simulation, leave_probabilities, simulate
         >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]}))
         >>> analyse(ds, holder_ratio=0.6).settings.holder_ratio
         0.6
