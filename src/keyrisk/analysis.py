@@ -26,6 +26,7 @@ from keyrisk import portfolio as pf
 from keyrisk import scoring
 from keyrisk.errors import UsageError
 from keyrisk.graph import build_graph
+from keyrisk.ingest.values import fold
 from keyrisk.layers import continuity_layers, note_authors
 from keyrisk.model import Dataset
 from keyrisk.plan import Figures, Plan, continuity_plan
@@ -97,14 +98,14 @@ def _names(names: Iterable[str]) -> str:
 
 
 def _name_key(name: str) -> str:
-    """The form names are matched on: case-folded, accents dropped (NFKD), single spaces.
+    """The form names are matched on: folded (NFKC, case), accents dropped (NFKD), single spaces.
 
     Examples
     --------
     >>> _name_key("  Jean   LEFÈVRE ")
     'jean lefevre'
     """
-    folded = unicodedata.normalize("NFKD", " ".join(name.split()).casefold())
+    folded = unicodedata.normalize("NFKD", fold(" ".join(name.split())))
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
@@ -546,7 +547,7 @@ class Analysis:
     def _resolve(self, names: Iterable[str]) -> list[str]:
         status = self._status
         known = status["staff"].astype(str).tolist()
-        by_fold = dict(zip((k.casefold() for k in known), known, strict=True))
+        by_fold = dict(zip((fold(k) for k in known), known, strict=True))
         by_key: dict[str, list[str]] = {}
         for k in known:
             by_key.setdefault(_name_key(k), []).append(k)
@@ -562,7 +563,7 @@ class Analysis:
             if not isinstance(raw, str) or not raw.strip():
                 raise UsageError(f"A staff name must be a non-empty string; got {raw!r}.")
             typed = " ".join(raw.split())
-            name = by_fold.get(typed.casefold())
+            name = by_fold.get(fold(typed))
             if name is None:
                 matches = by_key.get(_name_key(typed), [])
                 if len(matches) > 1:

@@ -1,10 +1,16 @@
 """Pseudonymisation of staff names (GDPR data minimisation).
 
-Staff names are replaced by keyed pseudonyms, ``HMAC-SHA256(key, casefolded name)``, before
+Staff names are replaced by keyed pseudonyms, ``HMAC-SHA256(key, folded name)``, before
 anything is analysed or written: the same person always gets the same pseudonym with the same
 key (so quarterly reports can be compared), nobody without the key can recompute it, and the
 scores are those of the clear data because the mapping is one-to-one. Client (account) names
 are not personal data of the audited company's staff and are kept.
+
+Names are matched on one form, :func:`keyrisk.ingest.values.fold` (NFKC and case-folded), both
+in the tables and in free text (file and sheet names, notes, problem messages and values): the
+text is folded character by character, the names are found in the folded text, and each match
+is replaced in the original text over the characters it came from. So "STRASSE" in a message
+is found for the staff member "Straße", "ﬁnn" for "Finn" and "İLKER" for "İlker".
 """
 
 from __future__ import annotations
@@ -14,11 +20,13 @@ import hashlib
 import hmac
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from keyrisk.errors import Problem, UsageError
+from keyrisk.ingest.values import fold, fold_names
 from keyrisk.model import Dataset, FileReport, IngestReport
 
 __all__ = ["pseudonym", "pseudonymise", "read_key"]
@@ -50,16 +58,18 @@ def pseudonym(name: str, key: bytes, length: int = 8) -> str:
     >>> key = b"0123456789abcdef"
     >>> pseudonym("Marie Dupont", key) == pseudonym("MARIE DUPONT", key)
     True
+    >>> pseudonym("Straße", key) == pseudonym("STRASSE", key)
+    True
     >>> pseudonym("Marie Dupont", key).startswith("Staff-")
     True
     """
-    digest = hmac.new(key, name.casefold().encode("utf-8"), hashlib.sha256).hexdigest()
+    digest = hmac.new(key, fold(name).encode("utf-8"), hashlib.sha256).hexdigest()
     return f"Staff-{digest[:length].upper()}"
 
 
 def _table(names: list[str], key: bytes) -> dict[str, str]:
-    """Name (casefolded) -> pseudonym, lengthened until there is no collision."""
-    unique = sorted({n.casefold() for n in names})
+    """Name (folded) -> pseudonym, lengthened until there is no collision."""
+    unique = sorted({fold(n) for n in names})
     length = 8
     while True:
         table = {n: pseudonym(n, key, length) for n in unique}
@@ -69,7 +79,7 @@ def _table(names: list[str], key: bytes) -> dict[str, str]:
 
 
 def _replace(series: pd.Series, table: dict[str, str]) -> pd.Series:
-    folded = series.astype("string").str.casefold()
+    folded = fold_names(series)
     return folded.map(table).astype("string").where(series.notna(), pd.NA)
 
 
@@ -107,12 +117,34 @@ def pseudonymise(dataset: Dataset, key: bytes) -> Dataset:
 
 
 def _pattern(names: list[str]) -> re.Pattern[str] | None:
+    """The folded names as one pattern: whole words (``_`` separates them too), any spacing."""
     if not names:
         return None
     parts = sorted(
         (r"\s+".join(re.escape(tok) for tok in n.split()) for n in names), key=len, reverse=True
     )
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(parts) + r")(?![^\W_])")
+
+
+def _folded_spans(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` folded piece by piece, with, for each folded character, its piece's span.
+
+    A piece is a character with the combining marks that follow it.
+    """
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        piece = fold(text[i:j])
+        pieces.append(piece)
+        starts += [i] * len(piece)
+        ends += [j] * len(piece)
+        i = j
+    return "".join(pieces), starts, ends
 
 
 def _staff_headers(report: IngestReport) -> set[tuple[str, str]]:
@@ -125,12 +157,33 @@ def _staff_headers(report: IngestReport) -> set[tuple[str, str]]:
 
 
 def _sub(text: str | None, table: dict[str, str], pattern: re.Pattern[str] | None) -> str | None:
-    """``text`` with every staff name in it replaced by its pseudonym."""
+    """``text`` with every staff name in it replaced by its pseudonym.
+
+    Names are found in the folded text and replaced over the original characters they come
+    from. When folding piece by piece differs from folding the whole text (characters that
+    compose across pieces), a text holding a name is withheld whole.
+    """
     if text is None or pattern is None:
         return text
-    return pattern.sub(
-        lambda m: table.get(" ".join(m.group(0).split()).casefold(), "[staff]"), text
-    )
+    whole = fold(text)
+    if pattern.search(whole) is None:
+        return text
+    if text.isascii():
+        folded, starts, ends = whole, list(range(len(text))), list(range(1, len(text) + 1))
+    else:
+        folded, starts, ends = _folded_spans(text)
+        if folded != whole:
+            return "[staff name withheld]"
+    out: list[str] = []
+    last = 0
+    for m in pattern.finditer(folded):
+        begin, end = starts[m.start()], ends[m.end() - 1]
+        if begin < last:
+            continue
+        out += [text[last:begin], table.get(" ".join(m.group(0).split()), "[staff]")]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _scrub_file(
@@ -161,7 +214,7 @@ def _scrub(
         if problem.code in _RAW_LINE_CODES:
             value = "[raw line withheld: pseudonymised run]"
         elif (problem.file or "", problem.column or "") in staff_columns:
-            value = table.get(" ".join(value.split()).casefold(), "[staff name withheld]")
+            value = table.get(fold(" ".join(value.split())), "[staff name withheld]")
         else:
             value = _sub(value, table, pattern)
     return dataclasses.replace(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import tempfile
 import unicodedata
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -19,7 +23,7 @@ from keyrisk.errors import (
     UsageError,
 )
 from keyrisk.ingest._read_common import RawTable, ReadOptions, clean_text, unique_headers
-from keyrisk.ingest._read_zipguard import SheetScan, ZipScan
+from keyrisk.ingest._read_zipguard import BookScan, check_sheet
 from keyrisk.ingest.sniff import find_header_row
 
 __all__ = ["read_parquet", "read_workbook"]
@@ -31,10 +35,45 @@ _DRAFT = re.compile(
 )
 
 
+_T = TypeVar("_T")
+
+#: File extensions the engine maps to each format (it chooses its reader by the extension).
+_EXTENSIONS = {"xlsx": (".xlsx", ".xlsm", ".xlam"), "ods": (".ods",), "xls": (".xls", ".xla")}
+
+
 def _line(exc: BaseException) -> str:
     """The first line of an exception's message (messages stay on one line)."""
     text = str(exc).strip()
     return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
+def _engine_failure(exc: BaseException) -> bool:
+    """An exception of the engine: any Exception, or the PanicException of its Rust code.
+
+    pyo3's PanicException derives from BaseException, not Exception; KeyboardInterrupt,
+    SystemExit and MemoryError are not the engine's and propagate.
+    """
+    if isinstance(exc, MemoryError):
+        return False
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+def _engine(call: Callable[[], _T], file: str, what: str) -> _T:
+    """Run one call into the engine; any failure of it becomes a one-line FileFormatError.
+
+    Every call into python-calamine goes through here.
+    """
+    try:
+        return call()
+    except cal.PasswordError:
+        raise FileFormatError(f"{file}: the workbook is encrypted, remove the password") from None
+    except BaseException as exc:
+        if not _engine_failure(exc):
+            raise
+        raise FileFormatError(f"{file}: {what} ({_line(exc)})") from None
+
+
+_UNREADABLE = "the workbook cannot be read"
 
 
 def _fold(text: str) -> str:
@@ -53,11 +92,18 @@ def is_draft_name(name: str) -> bool:
 
 
 def _py(value: Any) -> Any:
-    """Calamine value -> Python value: '' -> None, integral float -> int."""
+    """Calamine value -> Python value: '' -> None, integral float -> int, NaN -> "NaN".
+
+    A cell holding NaN is not an empty cell: it becomes the text "NaN", which the value parsers
+    report as unreadable.
+    """
     if isinstance(value, str):
         return value if value != "" else None
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value.is_integer() and abs(value) < 2**53:
+            return int(value)
     return value
 
 
@@ -90,54 +136,52 @@ class _Sheet:
         return self.width >= 2 and self.data_rows >= 1
 
 
-def _check_area(name: str, scan: SheetScan | None, options: ReadOptions, file: str) -> None:
-    """Refuse a sheet whose cells span more than Limits.max_cells (the engine would allocate it)."""
-    if scan is not None and scan.area > options.limits.max_cells:
-        raise LimitExceededError(
-            f"{file}: sheet {name!r} spans {scan.max_row - scan.min_row + 1:,} rows x "
-            f"{scan.max_col - scan.min_col + 1:,} columns, more than the limit of "
-            f"{options.limits.max_cells:,} cells (Limits.max_cells)"
-        )
-
-
 def _load(
-    wb: cal.CalamineWorkbook, name: str, scan: SheetScan | None, options: ReadOptions, file: str
+    wb: cal.CalamineWorkbook, name: str, scan: BookScan, options: ReadOptions, file: str
 ) -> _Sheet:
-    _check_area(name, scan, options, file)
-    try:
-        sheet = wb.get_sheet_by_name(name)
-        raw = sheet.to_python(skip_empty_area=True)
-        start = sheet.start
-    except Exception as exc:  # calamine raises several unrelated classes
-        raise FileFormatError(f"{file}: cannot read sheet {name!r} ({_line(exc)})") from None
+    check_sheet(name, scan.sheet(name), options.limits, file)
+    what = f"cannot read sheet {name!r}"
+    sheet = _engine(lambda: wb.get_sheet_by_name(name), file, what)
+    raw = _engine(lambda: sheet.to_python(skip_empty_area=True), file, what)
+    start = _engine(lambda: sheet.start, file, what)
     cells = [[_py(v) for v in row] for row in raw]
     if start is None:
         return _Sheet(name, 1, 1, [])
     return _Sheet(name, int(start[0]) + 1, int(start[1]) + 1, cells)
 
 
-def _open(path: str, file: str) -> cal.CalamineWorkbook:
-    try:
-        return cal.CalamineWorkbook.from_path(path)
-    except cal.PasswordError:
-        raise FileFormatError(f"{file}: the workbook is encrypted, remove the password") from None
-    except Exception as exc:
-        raise FileFormatError(f"{file}: the workbook cannot be read ({_line(exc)})") from None
+def _open(path: str, fmt: str, file: str) -> cal.CalamineWorkbook:
+    """Open a workbook with the engine's reader for ``fmt``, whatever the file is named.
+
+    The engine chooses its reader by the file's extension; a file whose extension names another
+    format is opened through a symbolic link with the right one (or, where links cannot be
+    made, from its bytes in memory).
+    """
+    wanted = _EXTENSIONS[fmt]
+    if os.path.splitext(path)[1].lower() in wanted:
+        return _engine(lambda: cal.CalamineWorkbook.from_path(path), file, _UNREADABLE)
+    with tempfile.TemporaryDirectory(prefix="keyrisk-", ignore_cleanup_errors=True) as tmp:
+        link = os.path.join(tmp, "workbook" + wanted[0])
+        try:
+            os.symlink(os.path.abspath(path), link)
+        except (OSError, NotImplementedError):
+            with open(path, "rb") as fh:
+                return _engine(lambda: cal.CalamineWorkbook.from_filelike(fh), file, _UNREADABLE)
+        return _engine(lambda: cal.CalamineWorkbook.from_path(link), file, _UNREADABLE)
 
 
 def _choose(
-    wb: cal.CalamineWorkbook, scan: ZipScan | None, options: ReadOptions, file: str
+    wb: cal.CalamineWorkbook, scan: BookScan, options: ReadOptions, file: str
 ) -> tuple[_Sheet, list[str]]:
-    names = list(wb.sheet_names)
-    scans = scan.sheets if scan is not None else {}
+    names = list(_engine(lambda: wb.sheet_names, file, _UNREADABLE))
     listing = ", ".join(repr(n) for n in names)
     if options.sheet is not None:
         if options.sheet not in names:
             raise UsageError(
                 f"{file}: there is no sheet {options.sheet!r}; the sheets are {listing}"
             )
-        return _load(wb, options.sheet, scans.get(options.sheet), options, file), []
-    meta = {m.name: m for m in wb.sheets_metadata}
+        return _load(wb, options.sheet, scan, options, file), []
+    meta = {m.name: m for m in _engine(lambda: wb.sheets_metadata, file, _UNREADABLE)}
     primary: list[str] = []
     others: list[str] = []
     reasons: list[str] = []
@@ -154,7 +198,7 @@ def _choose(
         else:
             primary.append(n)
     for group in (primary, others):
-        loaded = [_load(wb, n, scans.get(n), options, file) for n in group]
+        loaded = [_load(wb, n, scan, options, file) for n in group]
         tables = [s for s in loaded if s.is_table]
         if not tables:
             tables = [s for s in loaded if s.filled]
@@ -177,22 +221,31 @@ def _choose(
 def read_workbook(
     path: str,
     fmt: str,
-    scan: ZipScan | None,
+    scan: BookScan,
     options: ReadOptions,
     sha256: str,
     notes: list[str],
 ) -> RawTable:
-    """Read the data sheet of a workbook (see :func:`keyrisk.ingest.readers.read_raw`)."""
+    """Read the data sheet of a workbook (see :func:`keyrisk.ingest.readers.read_raw`).
+
+    ``scan`` is what the safety scan measured: a sheet is refused before the engine allocates
+    it when it would cost more than ``Limits.max_cells`` cells (every sheet, before opening,
+    for the formats whose engine reads them all when opening: ODS and XLS).
+    """
     file = path
-    if scan is not None and scan.kind == "ods":  # the engine reads every ODS sheet when opening
+    if scan.eager:
         for name, sheet_scan in scan.sheets.items():
-            _check_area(name, sheet_scan, options, file)
-    wb = _open(path, file)
+            check_sheet(name, sheet_scan, options.limits, file)
+    wb = _open(path, fmt, file)
     try:
         sheet, reasons = _choose(wb, scan, options, file)
+        sheets = list(_engine(lambda: wb.sheet_names, file, _UNREADABLE))
     finally:
-        wb.close()
-    sheets = list(wb.sheet_names)
+        try:
+            wb.close()
+        except BaseException as exc:
+            if not _engine_failure(exc):
+                raise
     if reasons:
         notes.append(f"sheet {sheet.name!r} chosen: " + "; ".join(reasons))
     elif len(sheets) > 1:
@@ -272,7 +325,7 @@ def read_workbook(
                 )
             columns[j].append(v)
         rows.append(excel_row)
-    if scan is not None and sheet.name in scan.sheets:
+    if sheet.name in scan.sheets:
         kept = set(rows)
         position = {j: k for k, j in enumerate(keep)}
         for r, c in scan.sheets[sheet.name].formulas_without_value:
@@ -312,12 +365,68 @@ def read_workbook(
         sha256=sha256,
         sheets=sheets,
         notes=notes,
-        date1904=bool(scan.date1904) if scan is not None else False,
+        date1904=scan.date1904,
     )
 
 
+def _parquet_values(column: Any, header: str, notes: list[str]) -> list[Any]:
+    """A Parquet column as Python values a table cell may hold.
+
+    Dictionary-encoded columns give their values, decimals become floats, nested columns
+    (struct, list, map) JSON text, binary columns UTF-8 text (an undecodable value is left
+    empty); each change of type is noted. A type pyarrow cannot turn into Python values is
+    read as text, or left empty, with a note.
+    """
+    import pyarrow as pa
+    import pyarrow.types as pt
+
+    typ = column.type
+    try:
+        if pt.is_dictionary(typ):
+            column = column.cast(typ.value_type)
+            typ = typ.value_type
+        if pt.is_decimal(typ):
+            return list(column.cast(pa.float64()).to_pylist())
+        if pt.is_nested(typ):
+            notes.append(f"column {header!r} holds {typ} values: read as JSON text")
+            return [
+                None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+                for v in column.to_pylist()
+            ]
+        if pt.is_binary(typ) or pt.is_large_binary(typ) or pt.is_fixed_size_binary(typ):
+            out: list[Any] = []
+            undecodable = 0
+            for v in column.to_pylist():
+                try:
+                    out.append(None if v is None else v.decode("utf-8"))
+                except UnicodeDecodeError:
+                    out.append(None)
+                    undecodable += 1
+            note = f"column {header!r} holds binary data: read as UTF-8 text"
+            if undecodable:
+                note += f"; {undecodable:,} value(s) that are not text left empty"
+            notes.append(note)
+            return out
+        if pt.is_floating(typ):  # a NaN is a value, not an empty cell (a null is)
+            return ["NaN" if v is not None and v != v else v for v in column.to_pylist()]
+        return list(column.to_pylist())
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        pass
+    try:
+        values = list(column.cast(pa.string()).to_pylist())
+        notes.append(f"column {header!r} holds {typ} values: read as text")
+        return values
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        notes.append(f"column {header!r} holds {typ} values, which keyrisk cannot read: left empty")
+        return [None] * len(column)
+
+
 def read_parquet(path: str, options: ReadOptions, sha256: str, notes: list[str]) -> RawTable:
-    """Read a Parquet file: header row 1 and data rows 2..n+1 by convention."""
+    """Read a Parquet file: header row 1 and data rows 2..n+1 by convention.
+
+    Columns of any Arrow type are read (see :func:`_parquet_values`): nested and binary ones
+    as text, so that no column ends the read.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -338,7 +447,7 @@ def read_parquet(path: str, options: ReadOptions, sha256: str, notes: list[str])
     rows = np.arange(2, table.num_rows + 2, dtype=np.int64)
     columns: dict[str, pd.Series] = {}
     for j, name in enumerate(headers):
-        values = table.column(j).to_pylist()
+        values = _parquet_values(table.column(j), name, notes)
         for i, v in enumerate(values):
             if isinstance(v, str):
                 values[i] = clean_text(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,7 +13,14 @@ import pandas as pd
 from keyrisk.errors import Problem, UsageError
 from keyrisk.ingest.limits import Limits
 
-__all__ = ["RawTable", "ReadOptions", "clean_text", "unique_headers"]
+__all__ = [
+    "INVISIBLE",
+    "RawTable",
+    "ReadOptions",
+    "clean_text",
+    "has_invisible",
+    "unique_headers",
+]
 
 _SEPARATORS = {",", ";", "\t", "|"}
 
@@ -152,9 +160,69 @@ def unique_headers(cells: list[object]) -> list[str]:
     return names
 
 
-#: C0 control characters removed from cells: all but TAB and LF (CR of CRLF is kept in pairs).
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]|\r(?!\n)")
-CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r[^\n]|\r$"
+# Where Unicode puts its format characters (category Cf), a superset across Unicode versions;
+# only those of the category in the running Python are kept (a test guards the list).
+_FORMAT_RANGES = (
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1345F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+)
+
+#: Invisible format characters removed from every cell: Unicode's category Cf (bidirectional
+#: controls such as U+202E RIGHT-TO-LEFT OVERRIDE, which reorder what a report shows, zero-width
+#: spaces, soft hyphens, word joiners, byte-order marks...), except the zero-width joiner and
+#: non-joiner, which shape the letters of some scripts and emoji.
+INVISIBLE = "".join(
+    chr(c)
+    for lo, hi in _FORMAT_RANGES
+    for c in range(lo, hi + 1)
+    if unicodedata.category(chr(c)) == "Cf" and c not in (0x200C, 0x200D)
+)
+
+_INVISIBLE_CLASS = "".join(re.escape(c) for c in INVISIBLE)
+
+#: C0 control characters (all but TAB and LF; the CR of CRLF is kept in pairs) and the
+#: invisible format characters, removed from cells.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f" + _INVISIBLE_CLASS + r"]|\r(?!\n)")
+#: The same set as CONTROL for pyarrow's RE2 (which has no look-ahead).
+CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f" + INVISIBLE + r"]|\r[^\n]|\r$"
+
+
+def has_invisible(utf8: bytes) -> bool:
+    """Return True when UTF-8 bytes hold an invisible format character of :data:`INVISIBLE`.
+
+    One linear pass of pyarrow's RE2 over the bytes, without copying them.
+
+    Examples
+    --------
+    >>> has_invisible("Zoé".encode()), has_invisible("Zo\u202eé".encode())
+    (False, True)
+    """
+    if utf8.isascii():
+        return False
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets = pa.py_buffer(np.array([0, len(utf8)], dtype=np.int64).tobytes())
+    text = pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(utf8))
+    return bool(pc.match_substring_regex(text, f"[{INVISIBLE}]")[0].as_py())
 
 
 def clean_text(
@@ -167,7 +235,11 @@ def clean_text(
     row: int,
     column: str,
 ) -> str:
-    """Remove control characters and truncate an over-long cell, recording a problem for each.
+    """Remove control and invisible characters and truncate an over-long cell, with a problem each.
+
+    The characters removed are :data:`CONTROL`: C0 controls and the invisible format characters
+    of :data:`INVISIBLE` (bidirectional overrides and isolates among them), reported as
+    ``control-characters``.
 
     Examples
     --------
@@ -177,6 +249,9 @@ def clean_text(
     'ab'
     >>> found[0].code
     'control-characters'
+    >>> clean_text("Jean\u202eDupont", limits=Limits(), problems=found, file="f.csv", sheet=None,
+    ...            row=3, column="Nom")
+    'JeanDupont'
     """
     if CONTROL.search(value):
         problems.append(

@@ -20,6 +20,7 @@ from keyrisk.ingest._read_common import (
     RawTable,
     ReadOptions,
     clean_text,
+    has_invisible,
     unique_headers,
 )
 from keyrisk.ingest._read_ragged import MAX_LEARNING_VALUES, MIN_LEARNING_ROWS, learn, recover
@@ -338,6 +339,7 @@ def _fast_body(
     control = np.count_nonzero(arr < 32) != (len(nl) + data.count(b"\r") + data.count(b"\t")) or (
         b"\x7f" in data
     )
+    control = control or has_invisible(data)
     longest = int((content_stops - starts).max()) if len(starts) else 0
     body.needs_scan = control or longest > max_chars
     # blank lines: empty records, all-null rows, ragged rows holding only separators/spaces

@@ -1,7 +1,9 @@
 """Who is who: one display name per person or client, aliases, and near-duplicate names.
 
 Names reach this module already tidied by :func:`keyrisk.ingest.values.normalise_names`.
-Names equal once case-folded are the same person and are shown as first written. Names that
+Names with the same matching form (:func:`keyrisk.ingest.values.fold`: NFKC and case-folded,
+so "Straße" and "STRASSE", "ﬁnn" and "Finn") are the same person and are shown as first
+written. Names that
 are merely similar ("Jean Martin" and "Jeanne Martin", "DUPONT Marie" and
 "marie.dupont@acme.fr") are never merged silently: :func:`near_duplicates` lists them so that
 the report can suggest aliases.
@@ -17,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from keyrisk.errors import UsageError
-from keyrisk.ingest.values import _take_text, normalise_names, strip_accents
+from keyrisk.ingest.values import _take_text, fold, fold_names, normalise_names, strip_accents
 
 __all__ = ["aliases_toml", "apply_aliases", "match_key", "near_duplicates", "unify_names"]
 
@@ -27,7 +29,7 @@ _COLUMNS = ["kind", "name", "similar_to", "similarity"]
 
 
 def unify_names(values: pd.Series) -> pd.Series:
-    """Show names that differ only by case as they were first written.
+    """Show names that differ only by case (or compatibility forms) as they were first written.
 
     Parameters
     ----------
@@ -38,12 +40,14 @@ def unify_names(values: pd.Series) -> pd.Series:
     -------
     pandas.Series
         ``string`` dtype, same index: each name replaced by the first name (in the Series order)
-        equal to it after :meth:`str.casefold`.
+        with the same :func:`~keyrisk.ingest.values.fold`.
 
     Examples
     --------
     >>> unify_names(pd.Series(["Marie Dupont", "MARIE DUPONT", None, "marie dupont"])).tolist()
     ['Marie Dupont', 'Marie Dupont', <NA>, 'Marie Dupont']
+    >>> unify_names(pd.Series(["Straße", "STRASSE"])).tolist()
+    ['Straße', 'Straße']
     """
     text = values.astype(STRING)
     codes, uniques = pd.factorize(text)  # uniques in order of first appearance
@@ -51,7 +55,7 @@ def unify_names(values: pd.Series) -> pd.Series:
     if len(uniques) == 0:
         return pd.Series(pd.NA, index=values.index, dtype=STRING)
     names = pd.Series(uniques, dtype=STRING).reset_index(drop=True)
-    keys = names.str.casefold()
+    keys = fold_names(names)
     display = names.groupby(keys, sort=False).transform("first").astype(STRING)
     return _take_text(display, codes, values.index)
 
@@ -65,8 +69,8 @@ def apply_aliases(values: pd.Series, aliases: Mapping[str, str]) -> tuple[pd.Ser
         Names (normalised or not).
     aliases : mapping of str to str
         ``{alias: canonical}``. Both sides are normalised (:func:`normalise_names`) and aliases
-        are matched case-insensitively (:meth:`str.casefold`). One pass: the canonical name of an
-        alias is not looked up again.
+        are matched on their :func:`~keyrisk.ingest.values.fold` form (case ignored). One pass:
+        the canonical name of an alias is not looked up again.
 
     Returns
     -------
@@ -78,7 +82,7 @@ def apply_aliases(values: pd.Series, aliases: Mapping[str, str]) -> tuple[pd.Ser
     Raises
     ------
     keyrisk.errors.UsageError
-        When an alias is empty, or when two aliases equal after case-folding point to different
+        When an alias is empty, or when two aliases with the same folded form point to different
         names.
 
     Examples
@@ -99,7 +103,7 @@ def apply_aliases(values: pd.Series, aliases: Mapping[str, str]) -> tuple[pd.Ser
     for raw, alias, target in zip(given, alias_names, targets, strict=True):
         if pd.isna(alias) or pd.isna(target):
             raise UsageError(f"The alias {raw!r} -> {aliases[raw]!r} has an empty side.")
-        key = str(alias).casefold()
+        key = fold(str(alias))
         if key in table and table[key] != target:
             raise UsageError(
                 f"The alias {raw!r} is given twice with different names "
@@ -107,7 +111,7 @@ def apply_aliases(values: pd.Series, aliases: Mapping[str, str]) -> tuple[pd.Ser
             )
         table[key] = str(target)
         origin.setdefault(key, []).append(raw)
-    keys = text.str.casefold()
+    keys = fold_names(text)
     replaced = keys.map(table)  # NaN where no alias
     hit = replaced.notna().to_numpy(dtype=bool)
     out = text.copy()
@@ -356,8 +360,8 @@ def near_duplicates(
     pandas.DataFrame
         Columns ``kind``, ``name``, ``similar_to`` (``string``) and ``similarity``
         (``float64``, rounded to 6 decimals), one row per unordered pair with ``name <
-        similar_to``, sorted by similarity (highest first) then name. Names equal after
-        case-folding are not listed: they are already one.
+        similar_to``, sorted by similarity (highest first) then name. Names with the same folded
+        form are not listed: they are already one.
 
     Notes
     -----
@@ -378,9 +382,9 @@ def near_duplicates(
     if not 0 < threshold <= 1:
         raise UsageError(f"The similarity threshold must be in (0, 1]; got {threshold!r}.")
     series = normalise_names(pd.Series(list(names), dtype=object)).dropna()
-    # One name per case-folded spelling (the first in sorted order), then the keys.
+    # One name per folded spelling (the first in sorted order), then the keys.
     distinct = pd.Series(sorted(set(series.tolist())), dtype=STRING)
-    distinct = distinct[~distinct.str.casefold().duplicated()].reset_index(drop=True)
+    distinct = distinct[~fold_names(distinct).duplicated()].reset_index(drop=True)
     truncated = len(distinct) > max_names
     if truncated:
         distinct = distinct.iloc[:max_names]

@@ -20,9 +20,13 @@ ratio_floor_bytes : int, default 8 MiB (8,388,608)
 max_members : int, default 10,000
     Most members in a workbook archive.
 max_cells : int, default 50,000,000
-    Largest area (rows x columns of the bounding box of the cells holding a value) of the sheet
-    read, and largest rows x columns of a Parquet file. The spreadsheet engine allocates this
-    area densely, so a single cell at XFD1048576 is refused before it is allocated.
+    Most cells a sheet may cost the spreadsheet engine, whatever the format (XLSX, XLSM, ODS,
+    XLS): rows x columns of the bounding box of the cells holding something, as the engine
+    reads them (not as the file declares them), and any other area the engine allocates for the
+    sheet (an XLS DIMENSIONS record, the empty cells an ODS repeats before a value); and the
+    largest rows x columns of a Parquet file. The engine allocates that area densely, about 80
+    bytes per cell with the conversion to Python (so the default allows about 4 GB), and aborts
+    the process when it cannot: a single cell at XFD1048576 is refused before it is allocated.
 max_columns : int, default 16,384
     Most columns of a table (Excel's own maximum).
 max_cell_chars : int, default 32,767

@@ -45,6 +45,8 @@ from keyrisk.ingest.limits import Limits
 from keyrisk.ingest.readers import RawTable, ReadOptions, read_raw
 from keyrisk.ingest.values import (
     _take_text,
+    fold,
+    fold_names,
     is_total_label,
     normalise_names,
     parse_dates,
@@ -635,7 +637,7 @@ def _merge_repeats(frame: pd.DataFrame, rows: _Rows, key: str, columns: Sequence
     listed rather than silently resolved.
     """
     live = pd.Series(rows.keep, index=frame.index)
-    keys = frame[key].str.casefold().where(live)
+    keys = fold_names(frame[key]).where(live)
     repeat = (keys.duplicated(keep="first") & keys.notna()).astype(bool)
     if not repeat.any():
         return
@@ -653,7 +655,7 @@ def _merge_repeats(frame: pd.DataFrame, rows: _Rows, key: str, columns: Sequence
             values=frame[col].astype("string"),
             fate=2,
         )
-    keys = frame[key].str.casefold().where(pd.Series(rows.keep, index=frame.index))
+    keys = fold_names(frame[key]).where(pd.Series(rows.keep, index=frame.index))
     listed = keys.notna().to_numpy()
     merged = frame.loc[listed, list(columns)].groupby(keys[listed], sort=False).first()
     firsts = keys[listed & ~keys.duplicated(keep="first").to_numpy()]
@@ -909,17 +911,17 @@ def _attach_lines(result: _FileResult, interactions: list[_FileResult]) -> None:
 def _id_table(
     table: pd.DataFrame, id_col: str, name_col: str, problems: list[Problem]
 ) -> dict[str, str]:
-    """Identifier (casefolded) -> name, from the first row naming each identifier.
+    """Identifier (folded) -> name, from the first row naming each identifier.
 
     An identifier given to several names keeps the first; each later one is listed.
     """
     rows = table.dropna(subset=[id_col, name_col])
-    folded = rows[id_col].str.casefold()
+    folded = fold_names(rows[id_col])
     first = ~folded.duplicated(keep="first")
     lookup = dict(zip(folded[first], rows[name_col][first], strict=True))
-    clash = ~first & (rows[name_col].str.casefold() != folded.map(lookup).str.casefold())
+    clash = ~first & (fold_names(rows[name_col]) != fold_names(folded.map(lookup)))
     for rec in rows[clash.to_numpy(dtype=bool)].itertuples(index=False):
-        kept = lookup[getattr(rec, id_col).casefold()]
+        kept = lookup[fold(getattr(rec, id_col))]
         problems.append(
             Problem(
                 code="duplicate-key",
@@ -947,7 +949,7 @@ def _translate_ids(
     are listed once each (``unknown-id``): they stay as written.
     """
     values = frame[column]
-    folded = values.str.casefold()
+    folded = fold_names(values)
     is_id = (folded.isin(lookup.keys()) & ~folded.isin(known_names)).fillna(False).astype(bool)
     if not is_id.any():
         return
@@ -1101,11 +1103,11 @@ def _assemble(results: list[_FileResult], opts: LoadOptions) -> Dataset:
     # identifiers -> names through the accounts and staff tables
     if acc["account_id"].notna().any():
         lookup = _id_table(acc, "account_id", "account", report.problems)
-        names = set(acc["account"].str.casefold().dropna())
+        names = set(fold_names(acc["account"]).dropna())
         _translate_ids(inter, "account", lookup, names, report.problems)
     if stf["staff_id"].notna().any():
         lookup = _id_table(stf, "staff_id", "staff", report.problems)
-        names = set(stf["staff"].str.casefold().dropna())
+        names = set(fold_names(stf["staff"]).dropna())
         _translate_ids(inter, "staff", lookup, names, report.problems)
         _translate_ids(acc, "owner", lookup, names, report.problems)
     # aliases, then one spelling per name (as first written)

@@ -1,9 +1,11 @@
 """Read any input file into a :class:`RawTable` of raw cells, deciding everything from content.
 
 Formats are recognised from the bytes, never from the name: a CSV named ``.xlsx`` is read as CSV
-(with a note), an HTML page named ``.xls`` is refused with a clear message. Text files go through
-pyarrow.csv (fast path) with exact line numbers; workbooks (XLSX, XLSM, XLS, ODS) through
-python-calamine after ZIP and XML safety checks; Parquet through pyarrow.parquet.
+and an ODS named ``.xlsx`` as ODS (with a note), an HTML page named ``.xls`` is refused with a
+clear message. Text files go through pyarrow.csv (fast path) with exact line numbers; workbooks
+(XLSX, XLSM, XLS, ODS) through python-calamine after safety scans (ZIP and XML checks, the
+compound file and BIFF records of an XLS) that bound what every sheet may cost before the
+engine allocates it; Parquet through pyarrow.parquet.
 
 Every failure is a :mod:`keyrisk.errors` exception with a one-line message naming the file;
 every row-level issue is a :class:`keyrisk.errors.Problem` in ``RawTable.problems``.
@@ -17,6 +19,7 @@ import os
 from keyrisk.errors import FileFormatError, InputError, LimitExceededError
 from keyrisk.ingest._read_book import read_parquet, read_workbook
 from keyrisk.ingest._read_common import RawTable, ReadOptions, display_name
+from keyrisk.ingest._read_oleguard import scan_ole
 from keyrisk.ingest._read_text import read_text
 from keyrisk.ingest._read_zipguard import scan_zip
 from keyrisk.ingest.limits import Limits
@@ -26,6 +29,22 @@ __all__ = ["Limits", "RawTable", "ReadOptions", "read_raw"]
 
 _WORKBOOK_EXT = (".xlsx", ".xlsm", ".xls", ".ods", ".parquet", ".xlsb")
 _TEXT_EXT = (".csv", ".tsv", ".txt", ".tab")
+#: The extensions that name each format found from the content.
+_NAMED = {
+    "xlsx": (".xlsx", ".xlsm", ".xlam"),
+    "ods": (".ods",),
+    "xls": (".xls", ".xla"),
+    "parquet": (".parquet", ".pq"),
+}
+_FORMAT_NAMES = {"xlsx": "an XLSX", "ods": "an ODS", "xls": "an XLS", "parquet": "a Parquet"}
+
+
+def _named_otherwise(ext: str, fmt: str, notes: list[str]) -> None:
+    """Note a workbook whose extension names another workbook format (it is read by content)."""
+    if ext in _WORKBOOK_EXT and ext not in _NAMED[fmt]:
+        notes.append(
+            f"the file is named {ext} but holds {_FORMAT_NAMES[fmt]} file: read by its content"
+        )
 
 
 def _sha256(path: str) -> str:
@@ -126,10 +145,13 @@ def read_raw(path: str | os.PathLike[str], options: ReadOptions | None = None) -
         notes.append(f"the file is named {ext} but holds a {kind} file: read by its content")
     sha = _sha256(p)
     if kind == "parquet":
+        _named_otherwise(ext, "parquet", notes)
         return read_parquet(p, options, sha, notes)
     if kind == "ole2":
         with open(p, "rb") as fh:
             _ole2_kind(fh.read(), name)
-        return read_workbook(p, "xls", None, options, sha, notes)
-    scan = scan_zip(p, name, options.limits)
+        scan = scan_ole(p, name, options.limits)
+    else:
+        scan = scan_zip(p, name, options.limits)
+    _named_otherwise(ext, scan.kind, notes)
     return read_workbook(p, scan.kind, scan, options, sha, notes)

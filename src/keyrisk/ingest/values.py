@@ -14,6 +14,10 @@ Numbers
       unreadable);
     - negative numbers as ``-12,5``, ``−12,5`` (U+2212), ``(12,50)`` (accounting) or ``12,50-``;
     - an empty cell or a lone dash is empty, not an error;
+    - a number that is not finite (``inf``, ``nan``; a workbook or Parquet cell holding NaN is
+      read as the text ``NaN``) or whose magnitude exceeds :data:`MAX_NUMBER` (10^15, a
+      thousand trillion) is unreadable: no amount is that large, and so any sum or product of a
+      few of them stays finite (``1e308 + 1e308`` is ``inf``);
     - the decimal mark is decided once per column: ``12,5`` or ``1.234,56`` vote for the comma,
       ``12.5`` or ``1,234.56`` for the point; the majority wins and the cells that only fit the
       other convention are unreadable. With no vote (only integers, or only ``1,234``-like
@@ -45,6 +49,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,10 +65,14 @@ from pandas.api.types import (
 )
 
 from keyrisk.errors import AmbiguousInputError, UsageError
+from keyrisk.ingest._read_common import INVISIBLE
 from keyrisk.ingest.currency import MARK_PATTERN
 
 __all__ = [
+    "MAX_NUMBER",
     "Parsed",
+    "fold",
+    "fold_names",
     "is_total_label",
     "normalise_names",
     "parse_dates",
@@ -72,12 +81,20 @@ __all__ = [
     "strip_accents",
 ]
 
+#: The largest magnitude a number read may have (10^15): larger ones, and non-finite ones, are
+#: unreadable (``bad-number``). Amounts of a CRM are far below it, and a sum of a billion of
+#: them, or a product of three (price x quantity x rate), stays finite.
+MAX_NUMBER = 1e15
+
 STRING = pd.StringDtype()
 
 # Characters that work as spaces in cells (RE2, used by pyarrow, has an ASCII-only ``\s``).
 _SPACES = "\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-# Control and invisible characters removed from names.
-_CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u2060\ufeff"
+# Control and invisible characters removed from names: C0 and C1 controls and every format
+# character (Unicode category Cf: bidirectional controls, zero-width characters...).
+_CONTROLS = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200c\u200d" + "".join(
+    f"\\U{ord(c):08x}" for c in INVISIBLE
+)
 _CURRENCY = r"(?:" + MARK_PATTERN + r"|¥)"  # the marks keyrisk.ingest.currency reads, and ¥
 _NUMBER = (
     r"^ *(?P<open>\()? *(?P<s1>[-+])? *(?P<c1>" + _CURRENCY + r")? *(?P<s2>[-+])? *"
@@ -337,7 +354,10 @@ def parse_numbers(values: pd.Series, *, decimal: str | None = None) -> Parsed:
 
     Notes
     -----
-    Numbers already stored as numbers pass through; booleans and dates are unreadable.
+    Numbers already stored as numbers pass through; booleans and dates are unreadable, and so
+    is any number that is infinite or whose magnitude exceeds :data:`MAX_NUMBER`. NaN is
+    pandas' empty cell; the readers give a cell that holds NaN as the text ``"NaN"``, which is
+    unreadable.
 
     Examples
     --------
@@ -345,6 +365,8 @@ def parse_numbers(values: pd.Series, *, decimal: str | None = None) -> Parsed:
     >>> p = parse_numbers(s)
     >>> p.values.tolist()[:3], p.policy, p.bad.tolist()
     ([1863.4, -12.5, -1200.0], ',', [False, False, False, False, True])
+    >>> parse_numbers(pd.Series(["1e308", "inf", "12"], dtype="string")).bad.tolist()
+    [True, True, False]
     """
     if decimal not in (None, ",", "."):
         raise UsageError(f"The decimal mark must be ',' or '.'; got {decimal!r}.")
@@ -399,6 +421,10 @@ def parse_numbers(values: pd.Series, *, decimal: str | None = None) -> Parsed:
         number[~ok] = np.nan
         out[is_text] = number[is_text]
         bad |= is_text & ~ok & ~empty
+    with np.errstate(invalid="ignore"):
+        huge = np.abs(out) > MAX_NUMBER  # inf included; NaN is not
+    out[huge] = np.nan
+    bad |= huge
     index = values.index
     return Parsed(
         values=pd.Series(out, index=index, dtype="float64"),
@@ -572,7 +598,7 @@ def parse_dates(
     ns = np.zeros(n, dtype=np.int64)
     ok = np.zeros(n, dtype=bool)
     impossible = np.zeros(n, dtype=bool)
-    bad = split.other.copy()
+    bad = split.other | np.isinf(split.number)
     formats: set[str] = set()
 
     has_text = split.text.notna().to_numpy(dtype=bool)
@@ -716,7 +742,7 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 
 def normalise_names(values: pd.Series) -> pd.Series:
-    """Tidy names: NFC, no control characters, single spaces, trimmed; empty becomes <NA>.
+    """Tidy names: NFC, no control or format characters, single spaces, trimmed; empty is <NA>.
 
     Parameters
     ----------
@@ -731,7 +757,9 @@ def normalise_names(values: pd.Series) -> pd.Series:
     Notes
     -----
     Every kind of space (tab, line break, U+00A0, U+202F...) becomes one ASCII space; control
-    and invisible characters (zero-width space, byte-order mark...) are removed.
+    characters and every invisible format character (Unicode category Cf: bidirectional
+    controls such as U+202E, zero-width spaces and joiners, soft hyphens, byte-order marks...)
+    are removed. Matching names uses :func:`fold` of this form.
 
     Examples
     --------
@@ -750,6 +778,33 @@ def normalise_names(values: pd.Series) -> pd.Series:
     )
     clean = clean.where(clean != "")
     return _take_text(clean, codes, values.index)
+
+
+def fold(text: str) -> str:
+    """The one form names are matched on: NFKC, case-folded, NFKC again.
+
+    "Straße" and "STRASSE", "ﬁnn" (a ligature) and "FINN", "Ｊｅａｎ" (full-width) and "jean",
+    "İlker" and "İLKER" get the same form. Names are shown as first written; this form only
+    decides which are the same (identities, aliases, pseudonyms).
+
+    Examples
+    --------
+    >>> fold("Straße") == fold("STRASSE"), fold("\ufb01nn"), fold("Ｊｅａｎ")
+    (True, 'finn', 'jean')
+    """
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def fold_names(values: pd.Series) -> pd.Series:
+    """:func:`fold` applied to a column of names (``string`` dtype, <NA> kept).
+
+    Examples
+    --------
+    >>> fold_names(pd.Series(["Straße", None, "ﬁnn"])).tolist()
+    ['strasse', <NA>, 'finn']
+    """
+    text = values.astype(STRING)
+    return text.str.normalize("NFKC").str.casefold().str.normalize("NFKC")
 
 
 def _take_text(uniques: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
