@@ -351,20 +351,20 @@ def _headline_dict(h: Headline) -> dict[str, Any]:
 class Analysis:
     """The scored analysis of one dataset (build it with :func:`analyse`).
 
-        Every property is computed on first access and cached. Names in every table are shown as
-        in the data. ``as_of`` is None only when the data has no date at all and none was given
-        (no window, no decay, no inactivity rule then).
+    Every property is computed on first access and cached. Names in every table are shown as
+    in the data. ``as_of`` is None only when the data has no date at all and none was given
+    (no window, no decay, no inactivity rule then).
 
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> from keyrisk.model import Dataset
-        >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Bob"]}))
-        >>> a = analyse(ds)
-        >>> a.accounts[["account", "bus_factor"]].to_dict("list")
-        {'account': ['A', 'B'], 'bus_factor': [1, 1]}
-        >>> a.whatif(["ann"]).newly_orphaned
-        ('A',)
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from keyrisk.model import Dataset
+    >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Bob"]}))
+    >>> a = analyse(ds)
+    >>> a.accounts[["account", "bus_factor"]].to_dict("list")
+    {'account': ['A', 'B'], 'bus_factor': [1, 1]}
+    >>> a.whatif(["ann"]).newly_orphaned
+    ('A',)
     """
 
     def __init__(self, dataset: Dataset, settings: Settings) -> None:
@@ -899,33 +899,33 @@ def _config_params(params: dict[str, Any]) -> dict[str, Any]:
 def analyse(dataset: Dataset, settings: Settings | None = None, **params: Any) -> Analysis:
     """Score a dataset.
 
-        Parameters
-        ----------
-        dataset : keyrisk.model.Dataset
-            The canonical tables (from :func:`keyrisk.load` or :meth:`Dataset.from_frames`).
-        settings : Settings, optional
-            The parameters. When omitted: the defaults of the method, changed by the
-            configuration file's ``[analysis]`` and ``[kind_weights]`` (``dataset.settings``).
-        **params
-            Parameters overriding ``settings`` fields (``holder_ratio=0.6``...).
+    Parameters
+    ----------
+    dataset : keyrisk.model.Dataset
+        The canonical tables (from :func:`keyrisk.load` or :meth:`Dataset.from_frames`).
+    settings : Settings, optional
+        The parameters. When omitted: the defaults of the method, changed by the
+        configuration file's ``[analysis]`` and ``[kind_weights]`` (``dataset.settings``).
+    **params
+        Parameters overriding ``settings`` fields (``holder_ratio=0.6``...).
 
-        Returns
-        -------
-        Analysis
-            Computed lazily: nothing runs until a property is read.
+    Returns
+    -------
+    Analysis
+        Computed lazily: nothing runs until a property is read.
 
-        Raises
-        ------
-        UsageError
-            For an unknown or invalid parameter, or when ``dataset`` is not a Dataset.
+    Raises
+    ------
+    UsageError
+        For an unknown or invalid parameter, or when ``dataset`` is not a Dataset.
 
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> from keyrisk.model import Dataset
-        >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]}))
-        >>> analyse(ds, holder_ratio=0.6).settings.holder_ratio
-        0.6
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from keyrisk.model import Dataset
+    >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]}))
+    >>> analyse(ds, holder_ratio=0.6).settings.holder_ratio
+    0.6
     """
     if not isinstance(dataset, Dataset):
         raise UsageError(f"analyse() needs a keyrisk Dataset; got {type(dataset).__name__}.")
