@@ -544,7 +544,7 @@ def _orphaned_zero(analysis: Analysis, dormant: pd.Series) -> Caveat | None:
 def _greedy(analysis: Analysis) -> Caveat | None:
     p = analysis.portfolio
     for which, bus in (("revenue", p.revenue_bus_factor), ("accounts", p.account_bus_factor)):
-        if bus.method not in ("exact", "trivial") and bus.value is not None:
+        if not bus.is_exact and bus.value is not None:
             lower = bus.lower_bound if bus.lower_bound is not None else 0
             if analysis.revenue_basis != "revenue":
                 which = "accounts"
