@@ -37,7 +37,7 @@ def quality_sheet(analysis: Analysis, lang: str) -> SheetSpec:
         delim = f.delimiter
         if delim == "\t":
             delim = t("delimiter.tab", lang)
-        role = t(f"role.{f.role}", lang) if f"role.{f.role}" in lb.LABELS[lang] else f.role
+        role = t(f"role.{f.role}", lang) if lb.has(f"role.{f.role}", lang) else f.role
         files.append(
             (
                 name,
@@ -90,7 +90,7 @@ def quality_sheet(analysis: Analysis, lang: str) -> SheetSpec:
             pr.value,
             pr.code,
             t(f"severity.{pr.severity}", lang)
-            if f"severity.{pr.severity}" in lb.LABELS[lang]
+            if lb.has(f"severity.{pr.severity}", lang)
             else pr.severity,
             pr.message,
         )
@@ -115,7 +115,7 @@ def quality_sheet(analysis: Analysis, lang: str) -> SheetSpec:
     near = report.near_duplicates
     near_rows = [
         (
-            t(f"kind.{_plain(k)}", lang) if f"kind.{_plain(k)}" in lb.LABELS[lang] else _plain(k),
+            t(f"kind.{_plain(k)}", lang) if lb.has(f"kind.{_plain(k)}", lang) else _plain(k),
             _plain(n),
             _plain(s),
             _plain(sim),

@@ -1,0 +1,97 @@
+"""The catalogues of the report's words, the plural rules and the locale formatting."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from babel import Locale
+
+from keyrisk.errors import UsageError
+from keyrisk.report import labels as lb
+
+BASES = [lang for lang in lb.LANGS if "-" not in lang]
+
+
+def placeholders(text: str | tuple[str, ...]) -> set[str]:
+    forms = text if isinstance(text, tuple) else (text,)
+    return {f for s in forms for _, f, _, _ in string.Formatter().parse(s) if f is not None}
+
+
+def test_the_languages() -> None:
+    assert set(lb.LANGS) >= {"fr", "en", "en-US"}
+    assert {"fr", "en"} <= set(BASES)
+
+
+def test_every_key_in_every_language_with_the_same_placeholders() -> None:
+    reference = lb.catalogue("en").messages
+    for lang in BASES:
+        messages = lb.catalogue(lang).messages
+        assert set(messages) == set(reference), lang
+        for key, text in messages.items():
+            assert placeholders(text) == placeholders(reference[key]), (lang, key)
+            assert isinstance(text, tuple) == isinstance(reference[key], tuple), (lang, key)
+
+
+def test_regional_catalogues_only_override_their_base() -> None:
+    for lang in lb.LANGS:
+        if "-" not in lang:
+            continue
+        folder = lang.replace("-", "_")
+        base = lb.catalogue(folder.partition("_")[0]).messages
+        for key, text in lb.catalogue(folder).messages.items():
+            assert key in base, (lang, key)
+            assert placeholders(text) == placeholders(base[key]), (lang, key)
+
+
+def test_plural_forms_follow_babel() -> None:
+    """Each catalogue's Plural-Forms has one form per CLDR category of its locale."""
+    for lang in lb.LANGS:
+        cat = lb.catalogue(lang.replace("-", "_"))
+        rule = cat.locale.plural_form
+        assert cat.num_plurals == len(rule.tags | {"other"}), lang
+        for text in cat.messages.values():
+            if isinstance(text, tuple):
+                assert len(text) == cat.num_plurals, lang
+
+
+def test_a_missing_key_fails_loudly() -> None:
+    with pytest.raises(KeyError, match=r"no\.such\.key"):
+        lb.t("no.such.key", "fr")
+    with pytest.raises(KeyError):
+        lb.t("summary.as_of", "fr")  # a placeholder without its value
+    with pytest.raises(UsageError, match="language"):
+        lb.t("sheet.staff", "de")
+
+
+def test_plurals_by_rule() -> None:
+    assert [lb.tn("unit.accounts", n, "fr") for n in (0, 1, 2)] == [
+        "0 compte",
+        "1 compte",
+        "2 comptes",
+    ]
+    assert [lb.tn("unit.accounts", n, "en") for n in (0, 1, 2)] == [
+        "0 accounts",
+        "1 account",
+        "2 accounts",
+    ]
+    assert lb.t("unit.accounts", "en-US", count=1, n=1) == "1 account"
+
+
+def test_check_lang_is_case_insensitive_and_canonical() -> None:
+    assert lb.check_lang("fr") == lb.check_lang("FR") == lb.check_lang("fr-FR") == "fr"
+    assert lb.check_lang("en") == lb.check_lang("en_GB") == lb.check_lang(" EN ") == "en"
+    assert lb.check_lang("en-US") == lb.check_lang("en_us") == lb.check_lang("EN-us") == "en-US"
+    for bad in ("de", "fr-CA", "", None, 3):
+        with pytest.raises(UsageError, match="expected one of"):
+            lb.check_lang(bad)
+    assert str(lb.locale("fr")) == "fr_FR"
+    assert lb.locale("en") == Locale.parse("en_GB")
+
+
+def test_no_double_full_stop_after_an_abbreviation() -> None:
+    text = lb.t("todo.orphaned1", "en", first="Dupont S.A.", amount="10")
+    assert text == "Reassign the orphaned account Dupont S.A. (10) now."
+    text = lb.t("todo.backup1.count", "fr", name="Ann", first="Dupont & Cie.")
+    assert text.endswith("Dupont & Cie.") and not text.endswith("..")
+    assert lb.t("todo.backup1.count", "fr", name="Ann", first="Acme").endswith("Acme.")
