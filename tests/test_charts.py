@@ -35,13 +35,13 @@ def title(fig: Figure) -> str:
 def test_revenue_held_bars(analysis: Analysis) -> None:
     fig = charts.revenue_held_chart(analysis, lang="en")
     ax = fig.axes[0]
-    assert title(fig) == "Ann alone holds 60% of revenue"
+    assert title(fig) == "Ann alone holds 60.0% of revenue"
     alone, shared = ax.containers
     assert [r.get_width() for r in alone] == [600.0, 100.0]
     assert [r.get_width() for r in shared] == [200.0, 200.0]
     assert [tick.get_text() for tick in ax.get_yticklabels()] == ["Ann", "Bob"]
     fr = charts.revenue_held_chart(analysis, lang="fr")
-    assert title(fr) == f"Sans Ann, 60{NBSP}% du CA n'aurait plus de détenteur"
+    assert title(fr) == f"Sans Ann, 60,0{NBSP}% du CA n'aurait plus de détenteur"
 
 
 def test_bus_factor_bars(analysis: Analysis) -> None:
@@ -49,7 +49,7 @@ def test_bus_factor_bars(analysis: Analysis) -> None:
     accounts, revenue = fig.axes[0].containers
     assert [r.get_height() for r in accounts] == [0.25, 0.5, 0.25, 0.0]
     assert [r.get_height() for r in revenue] == pytest.approx([0.1, 0.7, 0.2, 0.0])
-    assert title(fig) == "80% of revenue has one active holder, or none left"
+    assert title(fig) == "80.0% of revenue has one active holder, or none left"
 
 
 def test_concentration_curve(analysis: Analysis) -> None:
@@ -59,18 +59,18 @@ def test_concentration_curve(analysis: Analysis) -> None:
     assert np.asarray(alone.get_ydata()).tolist() == pytest.approx([0.0, 0.6, 0.7, 0.7])
     weighted = fig.axes[0].get_lines()[1]
     assert np.asarray(weighted.get_ydata()).tolist() == pytest.approx([0.0, 0.55, 0.9, 1.0])
-    assert title(fig) == "The top 3 people alone hold 70% of revenue"
+    assert title(fig) == "The top 3 people alone hold 70.0% of revenue"
 
 
 def test_orphaned_steps(analysis: Analysis) -> None:
     fig = charts.orphaned_chart(analysis, lang="en")
     line = fig.axes[0].get_lines()[0]
     assert np.asarray(line.get_ydata()).tolist() == pytest.approx([0.1, 0.7])
-    assert title(fig) == "If Ann leaves, 70% of revenue has no holder left"
+    assert title(fig) == "If Ann leaves, 70.0% of revenue has no holder left"
     ticks = [tick.get_text() for tick in fig.axes[0].get_xticklabels()]
     assert ticks == ["today", "+ Ann"]
     fr = charts.orphaned_chart(analysis, lang="fr")
-    assert title(fr) == f"Si Ann part, 70{NBSP}% du CA n'a plus de détenteur"
+    assert title(fr) == f"Si Ann part, 70,0{NBSP}% du CA n'a plus de détenteur"
 
 
 def test_network_and_heatmap(analysis: Analysis) -> None:
@@ -95,7 +95,7 @@ def test_clients_chart(analysis: Analysis) -> None:
     fig = charts.clients_chart(analysis, lang="en")
     bars = fig.axes[0].containers[0]
     assert [r.get_height() for r in bars] == pytest.approx([0.6, 0.2, 0.1, 0.1])
-    assert title(fig) == "A single client makes half of revenue: it weighs 60%"
+    assert title(fig) == "A single client makes half of revenue: it weighs 60.0%"
 
 
 def test_draws_on_a_given_axes(analysis: Analysis) -> None:

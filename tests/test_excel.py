@@ -70,8 +70,8 @@ def test_headline_switches_language(analysis: Analysis, tmp_path: Path) -> None:
     )
     assert en["A2"].value == analysis.portfolio.headline
     assert en["A2"].value == "70.0% of revenue depends on Ann, including 10.0% already orphaned"
-    assert fr["A3"].value == "Situation au 10/01/2026"
-    assert en["A3"].value == "Situation as of 2026-01-10"
+    assert fr["A3"].value == "Situation au 10 janvier 2026"
+    assert en["A3"].value == "Situation as of 10 January 2026"
 
 
 def test_accounts_sheet_rows_headers_and_order(analysis: Analysis, tmp_path: Path) -> None:
@@ -91,8 +91,8 @@ def test_accounts_sheet_rows_headers_and_order(analysis: Analysis, tmp_path: Pat
     assert [r[1] for r in rows[1:]] == ["critique", "critique", "critique", "moyen"]
     assert [r[2] for r in rows[1:]] == [600.0, 100.0, 100.0, 200.0]
     assert rows[4][5] == "Ann; Bob"
-    assert ws["C2"].number_format == '#,##0 "€"'
-    assert ws["D2"].number_format == "0.0%"
+    assert ws["C2"].number_format == "#,##0"  # the currency is unknown: no symbol
+    assert ws["D2"].number_format == f'#,##0.0"{NBSP}"%'  # as the text writes it: "35,5 %"
     assert ws.freeze_panes == "B2"
     assert ws.auto_filter.ref == "A1:Q5"
     ranges = [str(cf.sqref) for cf in ws.conditional_formatting]
@@ -159,7 +159,7 @@ def test_count_basis_has_no_currency(tmp_path: Path) -> None:
     col = header.index("Comptes détenus seul (nombre)") + 1
     assert staff.cell(2, col).value == 2.0
     assert staff.cell(2, col).number_format == "#,##0"
-    assert wb["Synthèse"]["A2"].value == f"67{NBSP}% des comptes reposent sur Ann"
+    assert wb["Synthèse"]["A2"].value == f"66,7{NBSP}% des comptes reposent sur Ann"
     assert "€" not in "".join(
         str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value
     )
@@ -172,7 +172,8 @@ def test_labels_and_formats() -> None:
     with pytest.raises(UsageError):
         build_sheets(small(), "es", ReportMeta("1", RUN_DATE))
     assert lb.percent(0.625, "fr", 1) == f"62,5{NBSP}%"
-    assert lb.money(1234567.8, "fr") == f"1{NBSP}234{NBSP}568{NBSP}€"
+    assert lb.money(1234567.8, "fr") == "1\u202f234\u202f568"  # no currency known, no symbol
+    assert lb.money(1234567.8, "fr", currency="EUR") == f"1\u202f234\u202f568{NBSP}€"
     assert lb.money(1234567.8, "en") == "1,234,568"
     assert number_format("money", "en") == "#,##0"
     assert light_for("bus_factor", 1) == "red" and light_for("bus_factor", 4) == "green"
@@ -198,7 +199,7 @@ def test_next_steps_are_derived_from_the_figures(analysis: Analysis) -> None:
     steps = next_steps(analysis, "en")
     assert 3 <= len(steps) <= 5
     assert steps[0] == (
-        "Name a second holder for the account Ann holds alone: Acme (600, 60% of revenue). "
+        "Name a second holder for the account Ann holds alone: Acme (600, 60.0% of revenue). "
         "Candidates from the data: Bob, already in contact with this account."
     )
     assert steps[1] == "Reassign the orphaned account Gamma (100) now."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 
 import pytest
@@ -95,3 +96,53 @@ def test_no_double_full_stop_after_an_abbreviation() -> None:
     text = lb.t("todo.backup1.count", "fr", name="Ann", first="Dupont & Cie.")
     assert text.endswith("Dupont & Cie.") and not text.endswith("..")
     assert lb.t("todo.backup1.count", "fr", name="Ann", first="Acme").endswith("Acme.")
+
+
+NNBSP = "\u202f"  # the French thousands separator of CLDR
+
+
+def test_numbers_per_locale() -> None:
+    assert lb.number(1234567.891, "fr", 2) == f"1{NNBSP}234{NNBSP}567,89"
+    assert lb.number(1234567.891, "en", 2) == lb.number(1234567.891, "en-US", 2) == "1,234,567.89"
+    assert lb.number(-0.04, "fr", 1) == "0,0"  # never "-0,0"
+    assert lb.number(2.5, "en") == "3"  # rounded half away from zero, as Excel shows it
+    assert lb.number(float("nan"), "fr") == "n.d." and lb.number(None, "en") == "n/a"  # type: ignore[arg-type]
+    assert lb.tn("unit.accounts", 1234, "fr") == f"1{NNBSP}234 comptes"
+    assert lb.t("note.elephant", "en", n=1500) == "out of 1,500 invoiced clients"
+
+
+def test_percentages_have_the_decimals_of_the_cells() -> None:
+    assert lb.percent(0.355, "fr") == f"35,5{lb.NBSP}%"
+    assert lb.percent(0.355, "en") == lb.percent(0.355, "en-US") == "35.5%"
+    assert lb.percent(0.3545, "fr") == f"35,5{lb.NBSP}%"  # Excel rounds the cell the same way
+    assert lb.percent(0.5, "fr", None) == f"50{lb.NBSP}%"  # a setting, as given
+    assert lb.cell_format("percent", "fr") == f'#,##0.0"{lb.NBSP}"%'
+    assert lb.cell_format("percent", "en") == "#,##0.0%"
+    assert lb.cell_format("percent0", "fr") == f'#,##0"{lb.NBSP}"%'
+    assert lb.PERCENT_DECIMALS == 1
+
+
+def test_money_has_a_symbol_only_when_the_currency_is_known() -> None:
+    assert lb.money(4091890.36, "fr") == f"4{NNBSP}091{NNBSP}890"
+    assert lb.money(4091890.36, "fr", currency="EUR") == f"4{NNBSP}091{NNBSP}890{lb.NBSP}€"
+    assert lb.money(4091890.36, "en", currency="EUR") == "€4,091,890"
+    assert lb.money(4091890.36, "en", currency="USD") == "US$4,091,890"
+    assert lb.money(4091890.36, "en-US", currency="USD") == "$4,091,890"
+    assert lb.money(12.0, "fr", "count") == "12 comptes"
+    assert lb.cell_format("money", "fr") == lb.cell_format("money", "en") == "#,##0"
+    assert lb.cell_format("money", "fr", "EUR") == f'#,##0"{lb.NBSP}€"'
+    assert lb.cell_format("money", "en", "GBP") == '"£"#,##0'
+    assert lb.cell_format("money", "en-US", "USD") == '"$"#,##0'
+    assert lb.compact(4.1e6, "fr", currency="EUR") == f"4,1{lb.NBSP}M{lb.NBSP}€"
+    assert lb.compact(4.1e6, "fr") == f"4,1{lb.NBSP}M"
+
+
+def test_dates_per_locale() -> None:
+    day = dt.date(2026, 10, 31)
+    assert lb.date(day, "fr") == "31 octobre 2026"
+    assert lb.date(dt.date(2026, 11, 1), "fr") == "1er novembre 2026"
+    assert lb.date(day, "en") == "31 October 2026"
+    assert lb.date(day, "en-US") == "October 31, 2026"
+    assert lb.date(dt.date(2026, 11, 1), "en-US") == "November 1, 2026"
+    assert lb.cell_format("date", "fr") == lb.cell_format("date", "en") == "dd/mm/yyyy"
+    assert lb.cell_format("date", "en-US") == "m/d/yyyy"

@@ -301,26 +301,21 @@ def _place_group(
             label.remove()
 
 
-def _compact(value: float, lang: str, basis: str) -> str:
-    """Return an axis amount: "4,1 M€" / "4.1M"; a plain number in count basis."""
-    if basis == "count":
-        return lb.number(value, lang)
-    unit = "\u00a0€" if lang == "fr" else ""
-    for size, suffix in ((1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            digits = 1 if abs(value) < 10 * size else 0
-            text = lb.number(value / size, lang, digits)
-            return f"{text}\u00a0{suffix}{unit.strip()}" if lang == "fr" else f"{text}{suffix}"
-    return lb.number(value, lang) + unit
+def _compact(value: float, lang: str, basis: str, currency: str | None = None) -> str:
+    """Return an axis amount: "4,1 M €" / "€4.1m" (the symbol only when the currency is
+    known); a plain number in count basis."""
+    return lb.compact(value, lang, basis, currency)
 
 
-def _money_axis(ax: Axes, lang: str, basis: str, axis: str = "x") -> None:
-    fmt = FuncFormatter(lambda v, _pos: _compact(v, lang, basis))
+def _money_axis(
+    ax: Axes, lang: str, basis: str, axis: str = "x", currency: str | None = None
+) -> None:
+    fmt = FuncFormatter(lambda v, _pos: _compact(v, lang, basis, currency))
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
 
 
 def _percent_axis(ax: Axes, lang: str, axis: str = "y") -> None:
-    fmt = FuncFormatter(lambda v, _pos: lb.percent(v, lang))
+    fmt = FuncFormatter(lambda v, _pos: lb.percent(v, lang, 0))
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
 
 
@@ -334,9 +329,11 @@ def _share_axis_with_legend_band(ax: Axes, lang: str, ncol: int = 2) -> None:
 
 
 def _small_percent(share: float, lang: str) -> str:
-    """Return a percentage, "< 1 %" for a positive share that would round to 0."""
-    if 0 < share < 0.005:
-        return "<\u00a0" + lb.percent(0.01, lang)
+    """Return a percentage as in the cells, "< 0,1 %" for a positive share that would round to
+    0."""
+    smallest = 10.0 ** -(lb.PERCENT_DECIMALS + 2)
+    if 0 < share < smallest / 2:
+        return "<\u00a0" + lb.percent(smallest, lang)
     return lb.percent(share, lang)
 
 
@@ -402,7 +399,7 @@ def revenue_held_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None 
         text = _small_percent(s / total, lang) if total > 0 else ""
         ax.text(h, yi, f"  {text}", va="center", fontsize=_TICK, color="#404040")
     ax.set_xlim(0, float(held.max()) * 1.12)
-    _money_axis(ax, lang, basis)
+    _money_axis(ax, lang, basis, currency=lb.dataset_currency(analysis))
     ax.set_xlabel(tb("chart.revenue_axis", lang, basis), fontsize=_LABEL)
     ax.legend(loc="lower right", fontsize=_TICK, frameon=False)
     _clean(ax)
@@ -491,7 +488,7 @@ def bus_factor_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = 
         )
         for rect, r in zip(bars, table["revenue"], strict=True):
             ax.annotate(
-                _compact(r, lang, basis),
+                _compact(r, lang, basis, lb.dataset_currency(analysis)),
                 (rect.get_x() + rect.get_width() / 2, rect.get_height()),
                 xytext=(0, 3),
                 textcoords="offset points",
@@ -852,7 +849,7 @@ def network_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = Non
         rev = g.nodes[n]["revenue"]
         label = _short(g.nodes[n]["name"], 30)
         if rev is not None and basis == "revenue":
-            label += f" ({_compact(rev, lang, basis)})"
+            label += f" ({_compact(rev, lang, basis, lb.dataset_currency(analysis))})"
         ax.text(x + 0.03, y, label, ha="left", va="center", fontsize=_TICK)
     ax.set_xlim(-0.75, 1.85)
     ys = [p[1] for p in pos.values()]
@@ -1009,7 +1006,7 @@ def heatmap_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = Non
                 ax.text(
                     j,
                     i,
-                    lb.percent(v, lang),
+                    lb.percent(v, lang, 0),
                     ha="center",
                     va="center",
                     fontsize=8,

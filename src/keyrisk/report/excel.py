@@ -39,7 +39,7 @@ from openpyxl.xml.functions import SubElement, tostring
 
 from keyrisk.report import pagesetup as ps
 from keyrisk.report.files import atomic_save
-from keyrisk.report.labels import check_lang, t
+from keyrisk.report.labels import cell_format, check_lang, t
 from keyrisk.report.safety import safe_sheet_title, safe_text
 from keyrisk.report.sheets import KeyValues, Paragraph, SheetSpec, Table
 
@@ -76,29 +76,22 @@ _HF_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _POINTS_PER_PX = 0.75
 
 
-def number_format(kind: str, lang: str) -> str:
+def number_format(kind: str, lang: str, currency: str | None = None) -> str:
     """Return the Excel number format of a cell kind in ``lang``.
 
-    Excel renders the separators with the reader's locale: ``#,##0`` shows "1 234" in a French
-    Excel and "1,234" in an English one.
+    The format is written like the text of the report (:func:`keyrisk.report.labels.cell_format`:
+    the same decimals, "35,5 %" in French, the currency's symbol only when it is known). Excel
+    renders the separators with the reader's locale: ``#,##0`` shows "1 234" in a French Excel
+    and "1,234" in an English one.
 
     Examples
     --------
-    >>> number_format("money", "fr")
-    '#,##0 "€"'
-    >>> number_format("date", "en")
-    'yyyy-mm-dd'
+    >>> number_format("money", "fr", "EUR")
+    '#,##0"\\xa0€"'
+    >>> number_format("money", "fr"), number_format("date", "en"), number_format("date", "en-US")
+    ('#,##0', 'dd/mm/yyyy', 'm/d/yyyy')
     """
-    if kind == "money":
-        return '#,##0 "€"' if lang == "fr" else "#,##0"
-    if kind == "date":
-        return "dd/mm/yyyy" if lang == "fr" else "yyyy-mm-dd"
-    return {
-        "int": "#,##0",
-        "number": "#,##0.0",
-        "percent": "0.0%",
-        "ratio": "0.000",
-    }.get(kind, "General")
+    return cell_format(kind, lang, currency)
 
 
 def _text(value: str) -> str:
@@ -108,7 +101,9 @@ def _text(value: str) -> str:
     return text
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Any, kind: str, lang: str) -> Any:
+def _put(
+    ws: Worksheet, row: int, col: int, value: Any, kind: str, lang: str, currency: str | None = None
+) -> Any:
     """Write one value: text made safe and typed "s", numbers and dates with their format."""
     cell = ws.cell(row=row, column=col)
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -128,7 +123,7 @@ def _put(ws: Worksheet, row: int, col: int, value: Any, kind: str, lang: str) ->
     if isinstance(value, int | float):
         cell.value = value
         if kind != "text":
-            cell.number_format = number_format(kind, lang)
+            cell.number_format = number_format(kind, lang, currency)
         return cell
     cell.value = _text(str(value))
     cell.data_type = "s"
@@ -174,7 +169,12 @@ def _header(ws: Worksheet, row: int, headers: Sequence[str]) -> None:
 
 
 def _key_values(
-    ws: Worksheet, row: int, block: KeyValues, lang: str, widths: Mapping[int, float]
+    ws: Worksheet,
+    row: int,
+    block: KeyValues,
+    lang: str,
+    widths: Mapping[int, float],
+    currency: str | None = None,
 ) -> int:
     if block.title:
         cell = _put(ws, row, 1, block.title, "text", lang)
@@ -188,7 +188,7 @@ def _key_values(
         label.border = _BOTTOM
         label.alignment = Alignment(wrap_text=True, vertical="top")
         lines = _lines(str(item.label), widths.get(1, 10.0))
-        value = _put(ws, row, 2, item.value, item.kind, lang)
+        value = _put(ws, row, 2, item.value, item.kind, lang, currency)
         value.font = Font(bold=True)
         value.border = _BOTTOM
         value.alignment = Alignment(horizontal="right", vertical="top")
@@ -215,6 +215,7 @@ def _table(
     lang: str,
     frozen: list[int],
     widths: Mapping[int, float],
+    currency: str | None = None,
 ) -> int:
     if block.title:
         cell = _put(ws, row, 1, block.title, "text", lang)
@@ -225,7 +226,7 @@ def _table(
     ws.row_dimensions[row].height = 30.0
     kinds = [c.kind for c in block.columns]
     wraps = [c.wrap for c in block.columns]
-    fmts = [number_format(k, lang) for k in kinds]
+    fmts = [number_format(k, lang, currency) for k in kinds]
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     for values in block.rows:
@@ -252,7 +253,7 @@ def _table(
                 if kind != "text":
                     cell.number_format = fmts[col - 1]
             else:
-                _put(ws, row, col, value, kind, lang)
+                _put(ws, row, col, value, kind, lang, currency)
         if grown:  # a tall row: its other cells at the top too, level with the wrapped text
             for col in range(1, len(values) + 1):
                 cell = ws.cell(row=row, column=col)
@@ -321,9 +322,9 @@ def _render_sheet(
         if isinstance(block, Paragraph):
             row = _paragraph(ws, row, block, spec.column_widths)
         elif isinstance(block, KeyValues):
-            row = _key_values(ws, row, block, lang, spec.column_widths)
+            row = _key_values(ws, row, block, lang, spec.column_widths, spec.currency)
         else:
-            row = _table(ws, row, block, lang, frozen, spec.column_widths)
+            row = _table(ws, row, block, lang, frozen, spec.column_widths, spec.currency)
     pictures: list[tuple[int, int, float, float]] = []  # row, column, width and height (pt)
     for image in spec.images:
         path = images.get(image.chart)
@@ -460,8 +461,8 @@ def render_workbook(
     ----------
     sheets : sequence of SheetSpec
         From :func:`keyrisk.report.sheets.build_sheets`.
-    lang : {"fr", "en"}
-        Number and date formats.
+    lang : str
+        Number and date formats (a language of :data:`keyrisk.report.labels.LANGS`).
     images : mapping of str to path, optional
         Chart name -> PNG file; images whose chart is absent are left out.
     created : datetime.date, optional

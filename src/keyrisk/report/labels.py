@@ -15,8 +15,12 @@ one-sentence headline in either language with the rule of :func:`keyrisk.analysi
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import decimal
 import functools
 import math
+import re
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +31,7 @@ from keyrisk.errors import UsageError
 
 if TYPE_CHECKING:
     from babel import Locale
+    from babel.numbers import NumberPattern
 
     from keyrisk.analysis import Headline
     from keyrisk.portfolio import BusFactor
@@ -35,10 +40,16 @@ __all__ = [
     "LANGS",
     "LOCALE_DIR",
     "NBSP",
+    "PERCENT_DECIMALS",
     "Catalogue",
     "bus_method",
     "catalogue",
+    "cell_format",
     "check_lang",
+    "compact",
+    "currency_symbol",
+    "dataset_currency",
+    "date",
     "has",
     "headline",
     "join_names",
@@ -296,69 +307,226 @@ def tb(key: str, lang: str, basis: str, **fmt: Any) -> str:
     return t(key + ".count" if basis == "count" else key, lang, **fmt)
 
 
-def _group(digits: str, sep: str) -> str:
-    out = []
-    while len(digits) > 3:
-        out.append(digits[-3:])
-        digits = digits[:-3]
-    out.append(digits)
-    return sep.join(reversed(out))
+#: Decimals of a share, in text and in cells alike ("35,5 %").
+PERCENT_DECIMALS = 1
 
 
-def number(value: float, lang: str, decimals: int = 0) -> str:
-    """Return ``value`` written the way ``lang`` writes numbers.
+def _missing(value: Any) -> bool:
+    return value is None or not math.isfinite(float(value))
+
+
+@functools.cache
+def _pattern(lang: str, kind: str, decimals: int | None) -> NumberPattern:
+    """The locale's decimal, percent or currency pattern with ``decimals`` fraction digits
+    (``None``: up to two, as needed)."""
+    from babel.numbers import parse_pattern
+
+    loc = locale(lang)
+    formats = {
+        "decimal": loc.decimal_formats,
+        "percent": loc.percent_formats,
+        "currency": loc.currency_formats,
+    }[kind]
+    source = formats["standard" if kind == "currency" else None]
+    pattern = parse_pattern(source.pattern)
+    pattern = copy.copy(pattern)
+    pattern.frac_prec = (0, 2) if decimals is None else (decimals, decimals)
+    return pattern
+
+
+def _apply(pattern: NumberPattern, value: float, lang: str, currency: str | None = None) -> str:
+    """Format with Excel's rounding (half away from zero) and never a "-0"."""
+    with decimal.localcontext() as ctx:
+        ctx.rounding = decimal.ROUND_HALF_UP
+        number = decimal.Decimal(repr(float(value)))
+        digits = pattern.frac_prec[1] + pattern.scale
+        if number.quantize(decimal.Decimal(1).scaleb(-digits)).is_zero():
+            number = decimal.Decimal(0)
+        return str(pattern.apply(number, locale(lang), currency=currency, currency_digits=False))
+
+
+def number(value: float, lang: str, decimals: int | None = 0) -> str:
+    """Return ``value`` written the way ``lang`` writes numbers (Babel, CLDR data).
+
+    ``decimals`` fraction digits; ``None``: up to two, as needed (1.5 -> "1,5").
 
     Examples
     --------
-    >>> number(1234567.891, "fr", 2) == "1\\u00a0234\\u00a0567,89"
+    >>> number(1234567.891, "fr", 2) == "1\\u202f234\\u202f567,89"
     True
-    >>> number(1234567.891, "en", 1)
-    '1,234,567.9'
+    >>> number(1234567.891, "en", 1), number(-0.01, "en")
+    ('1,234,567.9', '0')
     """
-    check_lang(lang)
-    if value is None or not math.isfinite(float(value)):
+    if _missing(value):
         return t("value.not_available", lang)
-    text = f"{abs(float(value)):.{decimals}f}"
-    whole, _, frac = text.partition(".")
-    sep, dec = (NBSP, ",") if lang == "fr" else (",", ".")
-    out = _group(whole, sep) + (dec + frac if frac else "")
-    if float(value) < 0 and float(text) != 0:
-        out = "-" + out
-    return out
+    return _apply(_pattern(lang, "decimal", decimals), value, lang)
 
 
-def percent(share: float, lang: str, decimals: int = 0) -> str:
-    """Return a share (0.62) as a percentage ("62 %" in French, "62%" in English).
+def percent(share: float, lang: str, decimals: int | None = PERCENT_DECIMALS) -> str:
+    """Return a share (0.355) as a percentage: "35,5 %" in French, "35.5%" in English.
+
+    ``decimals`` is :data:`PERCENT_DECIMALS` by default, as in the cells of the workbook;
+    ``None`` writes a setting as it was given (0.5 -> "50 %", 0.125 -> "12,5 %").
 
     Examples
     --------
-    >>> percent(0.6249, "fr", 1) == "62,5\\u00a0%"
+    >>> percent(0.3549, "fr") == "35,5\\u00a0%"
     True
-    >>> percent(0.62, "en")
-    '62%'
+    >>> percent(0.62, "en"), percent(0.5, "en-US", None), percent(0.125, "en", None)
+    ('62.0%', '50%', '12.5%')
     """
-    if share is None or not math.isfinite(float(share)):
+    if _missing(share):
         return t("value.not_available", lang)
-    text = number(100.0 * float(share), lang, decimals)
-    return f"{text}{NBSP}%" if lang == "fr" else f"{text}%"
+    return _apply(_pattern(lang, "percent", decimals), share, lang)
 
 
-def money(value: float, lang: str, basis: str = "revenue") -> str:
-    """Return an amount ("4 091 890 €" in French, "4,091,890" in English).
+def money(value: float, lang: str, basis: str = "revenue", currency: str | None = None) -> str:
+    """Return an amount in whole units, with the currency's symbol when it is known.
 
-    In count basis the amount is a number of accounts.
+    In count basis the amount is a number of accounts. ``currency`` is an ISO 4217 code
+    ("EUR", "USD"); when it is unknown (None) the amount has no symbol at all.
 
     Examples
     --------
-    >>> money(4091890.36, "fr") == "4\\u00a0091\\u00a0890\\u00a0€"
+    >>> money(4091890.36, "fr", currency="EUR") == "4\\u202f091\\u202f890\\u00a0€"
     True
-    >>> money(12.0, "en", "count")
-    '12 accounts'
+    >>> money(4091890.36, "en", currency="EUR"), money(4091890.36, "en-US", currency="USD")
+    ('€4,091,890', '$4,091,890')
+    >>> money(4091890.36, "en"), money(12.0, "en", "count"), money(1.0, "fr", "count")
+    ('4,091,890', '12 accounts', '1 compte')
     """
     if basis == "count":
         return tn("unit.accounts", round(value), lang)
-    text = number(value, lang)
-    return f"{text}{NBSP}€" if lang == "fr" else text
+    if currency is None or _missing(value):
+        return number(value, lang)
+    return _apply(_pattern(lang, "currency", 0), value, lang, currency)
+
+
+def compact(value: float, lang: str, basis: str = "revenue", currency: str | None = None) -> str:
+    """Return an amount for a chart axis: "4,1 M €", "€4.1m", "4.1M"; count basis as is.
+
+    One decimal below 10 of its unit (4.1 M), none above (41 M).
+
+    Examples
+    --------
+    >>> compact(4.1e6, "fr", currency="EUR") == "4,1\\u00a0M\\u00a0€"
+    True
+    >>> compact(41e3, "en"), compact(4.1e6, "en-US", currency="USD"), compact(950.0, "en")
+    ('41k', '$4.1M', '950')
+    """
+    if basis == "count" or _missing(value):
+        return number(value, lang)
+    from babel.numbers import format_compact_currency, format_compact_decimal
+
+    size = abs(float(value))
+    digits = 1 if (1e3 <= size < 1e4 or 1e6 <= size < 1e7 or 1e9 <= size < 1e10) else 0
+    with decimal.localcontext() as ctx:
+        ctx.rounding = decimal.ROUND_HALF_UP
+        if currency is None:
+            text = format_compact_decimal(value, locale=locale(lang), fraction_digits=digits)
+        else:
+            text = format_compact_currency(
+                value, currency, locale=locale(lang), fraction_digits=digits
+            )
+    return str(text)
+
+
+def dataset_currency(analysis: Any) -> str | None:
+    """Return the ISO 4217 code of an analysis' amounts, None when it is unknown."""
+    code = getattr(getattr(analysis, "dataset", None), "currency", None)
+    return str(code) if code else None
+
+
+def currency_symbol(currency: str, lang: str) -> str:
+    """Return the symbol ``lang`` writes for an ISO 4217 code.
+
+    Examples
+    --------
+    >>> currency_symbol("USD", "fr"), currency_symbol("USD", "en"), currency_symbol("USD", "en-US")
+    ('$US', 'US$', '$')
+    """
+    from babel.numbers import get_currency_symbol
+
+    return str(get_currency_symbol(currency, locale(lang)))
+
+
+def _excel_literal(text: str, lang: str, currency: str | None) -> str:
+    out = []
+    for char in text:
+        if char == "%":
+            out.append("%")
+        elif char == "¤":
+            out.append(currency_symbol(currency, lang).replace('"', "") if currency else "")
+        else:
+            out.append(char.replace('"', ""))
+    pieces = "".join(out).split("%")
+    return "%".join(f'"{piece}"' if piece else "" for piece in pieces)
+
+
+def cell_format(kind: str, lang: str, currency: str | None = None) -> str:
+    """Return the Excel number format of a cell kind, written like the text of ``lang``.
+
+    The patterns come from the locale (Babel); Excel shows the separators of its reader's
+    locale. Shares have :data:`PERCENT_DECIMALS` decimals, amounts none, with the currency's
+    symbol only when it is known. Dates follow the locale's short date, with a 4-digit year.
+
+    Examples
+    --------
+    >>> cell_format("percent", "fr"), cell_format("percent", "en")
+    ('#,##0.0"\\xa0"%', '#,##0.0%')
+    >>> cell_format("money", "fr", "EUR"), cell_format("money", "en", "EUR")
+    ('#,##0"\\xa0€"', '"€"#,##0')
+    >>> cell_format("money", "fr"), cell_format("date", "en-US"), cell_format("date", "en")
+    ('#,##0', 'm/d/yyyy', 'dd/mm/yyyy')
+    """
+    if kind == "date":
+        return _excel_date(locale(lang).date_formats["short"].pattern)
+    decimals = {"int": 0, "number": 1, "money": 0, "percent": PERCENT_DECIMALS, "percent0": 0}
+    if kind == "ratio":
+        return "0.000"
+    if kind not in decimals:
+        return "General"
+    body = "#,##0" + ("." + "0" * decimals[kind] if decimals[kind] else "")
+    if kind in ("int", "number") or (kind == "money" and currency is None):
+        return body
+    pattern = _pattern(lang, "percent" if kind.startswith("percent") else "currency", 0)
+    prefix = _excel_literal(pattern.prefix[0], lang, currency)
+    suffix = _excel_literal(pattern.suffix[0], lang, currency)
+    return f"{prefix}{body}{suffix}"
+
+
+def _excel_date(pattern: str) -> str:
+    """Translate a CLDR date pattern ("dd/MM/y", "M/d/yy") into an Excel date format."""
+    out = []
+    for run in re.findall(r"(d+|M+|y+|'[^']*'|.)", pattern):
+        if run[0] == "d":
+            out.append("dd" if len(run) == 2 else "d")
+        elif run[0] == "M":
+            out.append({1: "m", 2: "mm", 3: "mmm"}.get(len(run), "mmmm"))
+        elif run[0] == "y":
+            out.append("yyyy")
+        elif run.startswith("'"):
+            out.append(f'"{run[1:-1]}"' if len(run) > 2 else "")
+        else:
+            out.append(run)
+    return "".join(out)
+
+
+def date(day: dt.date, lang: str) -> str:
+    """Return a day the way ``lang`` writes it in a sentence (Babel, the catalogue's pattern).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> date(dt.date(2026, 10, 31), "fr"), date(dt.date(2026, 11, 1), "fr")
+    ('31 octobre 2026', '1er novembre 2026')
+    >>> date(dt.date(2026, 10, 31), "en"), date(dt.date(2026, 10, 31), "en-US")
+    ('31 October 2026', 'October 31, 2026')
+    """
+    from babel.dates import format_date
+
+    key = "date.long.first_day" if day.day == 1 else "date.long"
+    return str(format_date(day, t(key, lang), locale=locale(lang)))
 
 
 def join_names(names: Sequence[str], lang: str) -> str:
@@ -411,6 +579,8 @@ def headline(facts: Headline, lang: str) -> str:
     Returns
     -------
     str
+        The sentence, its shares written like the cells of the workbook
+        (:data:`PERCENT_DECIMALS` decimals).
 
     Examples
     --------
@@ -419,12 +589,12 @@ def headline(facts: Headline, lang: str) -> str:
     >>> b = BusFactor(2, ("Marie Dupont", "Jean Martin"), "exact", 2, (40.0, 62.0), 50.0, 0.0)
     >>> h = headline_facts(b, 0.7, 0.0, 100.0, "revenue")
     >>> headline(h, "fr").replace(NBSP, " ")
-    "62 % du chiffre d'affaires repose sur Marie Dupont et Jean Martin"
+    "62,0 % du chiffre d'affaires repose sur Marie Dupont et Jean Martin"
     >>> headline(h, "en")
-    '62% of revenue depends on Marie Dupont and Jean Martin'
+    '62.0% of revenue depends on Marie Dupont and Jean Martin'
     >>> b = BusFactor(5, ("A", "B", "C", "D", "E"), "exact", 5, (), 61.0, 22.0)
     >>> headline(headline_facts(b, 100 / 122, 22 / 122, 122.0, "count"), "fr").replace(NBSP, " ")
-    "82 % des comptes reposent sur une seule personne et 18 % n'ont aucun détenteur actif"
+    "82,0 % des comptes reposent sur une seule personne et 18,0 % n'ont aucun détenteur actif"
     """
     lang = check_lang(lang)
     suffix = ".count" if facts.basis != "revenue" else ""
@@ -435,13 +605,13 @@ def headline(facts: Headline, lang: str) -> str:
     if facts.kind == "depends":
         people = join_names(list(facts.people), lang)
         if facts.mentions_orphaned:
-            share, already = facts.shown_shares(1)
+            share, already = facts.shown_shares(PERCENT_DECIMALS)
             return t(
                 "headline.depends_including" + suffix,
                 lang,
-                share=percent(share, lang, 1),
+                share=percent(share, lang),
                 people=people,
-                already=percent(already, lang, 1),
+                already=percent(already, lang),
             )
         return t("headline.depends" + suffix, lang, share=percent(facts.share, lang), people=people)
     one, none = facts.one_holder_share, facts.no_holder_share

@@ -74,11 +74,11 @@ def step_text(action: Action, analysis: Analysis, lang: str) -> str:
     >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Ann"]}))
     >>> a = analyse(ds)
     >>> step_text(next_actions(a)[0], a, "en")  # doctest: +NORMALIZE_WHITESPACE
-    'Name a second holder for the 2 accounts Ann holds alone (100% of the accounts),
+    'Name a second holder for the 2 accounts Ann holds alone (100.0% of the accounts),
      starting with A.'
     """
     basis = analysis.revenue_basis
-    amount = lb.money(action.revenue, lang, basis)
+    amount = lb.money(action.revenue, lang, basis, lb.dataset_currency(analysis))
     share = lb.percent(action.share, lang)
     if action.kind == "backup":
         key = "todo.backup1" if action.n == 1 else "todo.backup"

@@ -85,7 +85,8 @@ def build_sheets(analysis: Analysis, lang: str, meta: ReportMeta) -> list[SheetS
     Parameters
     ----------
     analysis : keyrisk.analysis.Analysis
-    lang : {"fr", "en"}
+    lang : str
+        A language of :data:`keyrisk.report.labels.LANGS`.
     meta : ReportMeta
         Version, run date, pseudonymisation: the only content not taken from ``analysis``.
 
@@ -108,8 +109,8 @@ def build_sheets(analysis: Analysis, lang: str, meta: ReportMeta) -> list[SheetS
     >>> [s.title for s in build_sheets(analyse(ds), "fr", meta)][:3]
     ['Synthèse', 'Comptes', 'Équipe']
     """
-    lb.check_lang(lang)
-    return [
+    lang = lb.check_lang(lang)
+    sheets = [
         summary_sheet(analysis, lang, meta),
         accounts_sheet(analysis, lang),
         staff_sheet(analysis, lang),
@@ -118,3 +119,6 @@ def build_sheets(analysis: Analysis, lang: str, meta: ReportMeta) -> list[SheetS
         quality_sheet(analysis, lang),
         method_sheet(analysis, lang),
     ]
+    for sheet in sheets:
+        sheet.currency = lb.dataset_currency(analysis)
+    return sheets

@@ -39,8 +39,8 @@ __all__ = [
 ]
 
 
-#: Number format kinds of a cell.
-KINDS = ("text", "int", "number", "money", "percent", "ratio", "date")
+#: Number format kinds of a cell ("percent0": a share without decimals, such as a setting).
+KINDS = ("text", "int", "number", "money", "percent", "percent0", "ratio", "date")
 #: Traffic-light colours, worst first.
 LIGHTS = ("red", "orange", "yellow", "green")
 
@@ -134,7 +134,10 @@ class ImageSpec:
 
 @dataclass
 class SheetSpec:
-    """One worksheet: title, blocks stacked from A1 (a blank row between), images, widths."""
+    """One worksheet: title, blocks stacked from A1 (a blank row between), images, widths.
+
+    ``currency`` is the ISO 4217 code of the amounts ("money" cells), None when unknown.
+    """
 
     key: str
     title: str
@@ -142,6 +145,7 @@ class SheetSpec:
     images: list[ImageSpec] = field(default_factory=list)
     column_widths: dict[int, float] = field(default_factory=dict)
     tab_color: str | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -293,9 +297,10 @@ def _param_value(name: str, value: Any, lang: str) -> tuple[Any, str]:
     if name == "kind_weights":
         if not value:
             return t("param.all_one", lang), "text"
-        return "; ".join(f"{k} = {lb.number(v, lang, 2)}" for k, v in value.items()), "text"
+        return "; ".join(f"{k} = {lb.number(v, lang, None)}" for k, v in value.items()), "text"
     if name in ("holder_ratio", "coverage", "turnover_rate"):
-        return float(value), "percent"
+        whole = round(100.0 * float(value), 6).is_integer()
+        return float(value), "percent0" if whole else "percent"
     if isinstance(value, dt.date):
         return value, "date"
     if isinstance(value, float):

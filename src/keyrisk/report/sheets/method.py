@@ -20,18 +20,23 @@ def method_sheet(analysis: Analysis, lang: str) -> SheetSpec:
     half = (
         t("param.none", lang)
         if s.half_life_days is None
-        else f"{lb.number(s.half_life_days, lang)} {'jours' if lang == 'fr' else 'days'}"
+        else lb.tn("unit.days", s.half_life_days, lang)
     )
     defs = [
         t("def.interaction", lang),
         t("def.weight", lang, half_life=half),
         t("def.share", lang),
-        t("def.holder", lang, ratio=lb.percent(s.holder_ratio, lang), min_n=s.min_interactions),
+        t(
+            "def.holder",
+            lang,
+            ratio=lb.percent(s.holder_ratio, lang, None),
+            min_n=s.min_interactions,
+        ),
         t("def.gone", lang, inactive=s.inactive_days),
         t("def.bus_account", lang),
         t("def.risk", lang),
         t("def.revenue", lang, days=s.revenue_days),
-        t("def.bus_portfolio", lang, coverage=lb.percent(s.coverage, lang)),
+        t("def.bus_portfolio", lang, coverage=lb.percent(s.coverage, lang, None)),
         t("def.departure", lang),
         t("def.single_holder", lang),
         t("def.hhi", lang),

@@ -3,7 +3,6 @@ metadata (the next steps are worded in :mod:`keyrisk.report.steps`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -39,7 +38,7 @@ def _share(value: float, total: float) -> float | None:
 
 
 def _bus_row(label: str, bus: BusFactor, total: float, lang: str, basis: str) -> KeyValue:
-    target = lb.percent(bus.target / total, lang) if total > 0 else ""
+    target = lb.percent(bus.target / total, lang, None) if total > 0 else ""
     if bus.value is None:
         return KeyValue(
             label,
@@ -70,12 +69,12 @@ def _bus_row(label: str, bus: BusFactor, total: float, lang: str, basis: str) ->
     return KeyValue(label, int(bus.value), "int", light_for("bus_factor", bus.value), note)
 
 
-def _departure_note(dep: Departure, lang: str, basis: str) -> str:
+def _departure_note(dep: Departure, lang: str, basis: str, currency: str | None) -> str:
     return t(
         "note.departure",
         lang,
         people=lb.join_names(list(dep.leave), lang),
-        amount=lb.money(dep.revenue_at_risk, lang, basis),
+        amount=lb.money(dep.revenue_at_risk, lang, basis, currency),
         n=len(dep.newly_orphaned),
     )
 
@@ -85,6 +84,7 @@ def key_figures(analysis: Analysis, lang: str) -> KeyValues:
     p = analysis.portfolio
     basis = analysis.revenue_basis
     total = p.total_revenue
+    cur = lb.dataset_currency(analysis)
     rows: list[KeyValue] = [
         KeyValue(tb("kf.total_revenue", lang, basis), total, _money_kind(basis)),
         KeyValue(t("kf.accounts", lang), p.n_accounts, "int"),
@@ -124,8 +124,8 @@ def key_figures(analysis: Analysis, lang: str) -> KeyValues:
             t(
                 "note.orphaned",
                 lang,
-                amount=lb.money(p.orphaned_revenue, lang, basis),
-                share=lb.percent(orphaned_share or 0.0, lang, 1),
+                amount=lb.money(p.orphaned_revenue, lang, basis, cur),
+                share=lb.percent(orphaned_share or 0.0, lang),
                 largest=largest or t("note.none", lang),
             )
             if p.orphaned_accounts
@@ -145,7 +145,7 @@ def key_figures(analysis: Analysis, lang: str) -> KeyValues:
                     dep.share,
                     "percent",
                     light_for(light, dep.share),
-                    _departure_note(dep, lang, basis),
+                    _departure_note(dep, lang, basis, cur),
                 )
             )
     c = p.client_concentration
@@ -213,8 +213,8 @@ def coverage(analysis: Analysis, lang: str) -> KeyValues:
                 t(
                     "cov.period_value",
                     lang,
-                    start=_date_text(start, lang),
-                    end=_date_text(end, lang),
+                    start=lb.date(start, lang),
+                    end=lb.date(end, lang),
                 ),
             )
         )
@@ -223,10 +223,6 @@ def coverage(analysis: Analysis, lang: str) -> KeyValues:
     )
     rows.append(KeyValue(t("cov.basis", lang), t(f"basis.{analysis.revenue_basis}", lang)))
     return KeyValues(tuple(rows), t("block.coverage", lang))
-
-
-def _date_text(day: dt.date, lang: str) -> str:
-    return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
 
 
 def metadata(analysis: Analysis, lang: str, meta: ReportMeta) -> KeyValues:
@@ -261,7 +257,7 @@ def summary_sheet(analysis: Analysis, lang: str, meta: ReportMeta) -> SheetSpec:
     p = analysis.portfolio
     head = lb.headline(p.headline_facts, lang)
     as_of = (
-        t("summary.as_of", lang, as_of=_date_text(analysis.as_of, lang))
+        t("summary.as_of", lang, as_of=lb.date(analysis.as_of, lang))
         if analysis.as_of
         else t("summary.no_as_of", lang)
     )
