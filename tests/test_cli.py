@@ -305,8 +305,8 @@ def test_report_files(capsys: pytest.CaptureFixture[str], tiny: Path, tmp_path: 
     out = tmp_path / "out"
     code, stdout, err = run(capsys, "report", tiny, "--out", out, "--as-of", "2024-12-31")
     assert code == 0, err
-    assert "keyrisk: reading 1 file(s)..." in err
-    assert f"Report written to {out}" in stdout
+    assert "keyrisk: lecture de 1 fichier…" in err  # in the report's language
+    assert f"Rapport écrit dans {out} (" in stdout
     assert header(out / "accounts.csv")[: len(ACCOUNT_COLUMNS)] == ACCOUNT_COLUMNS
     assert header(out / "staff.csv")[: len(STAFF_COLUMNS)] == STAFF_COLUMNS
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -341,7 +341,21 @@ def test_report_quiet(
     code, stdout, err = run(capsys, "report", tiny, "--out", tmp_path / "o", "--quiet")
     assert code == 0
     assert err == ""
-    assert "Report written to" in stdout
+    assert "Rapport écrit dans" in stdout
+
+
+def test_lang_in_any_case(
+    capsys: pytest.CaptureFixture[str], tiny: Path, tmp_path: Path, tables_only: None
+) -> None:
+    code, stdout, err = run(capsys, "report", tiny, "--out", tmp_path / "o", "--lang", "EN")
+    assert code == 0, err
+    assert "keyrisk: reading 1 file..." in err
+    assert f"Report written to {tmp_path / 'o'} (" in stdout
+    code, _, err = run(capsys, "report", tiny, "--out", tmp_path / "p", "--lang", "en_us")
+    assert code == 0, err
+    code, _, err = run(capsys, "report", tiny, "--out", tmp_path / "q", "--lang", "de")
+    assert code == 2
+    assert "Unknown report language 'de'; expected one of" in one_error_line(err)
 
 
 def test_method_parameters(
@@ -450,14 +464,18 @@ def test_formula_like_names_are_escaped(
 
 
 def test_whatif(capsys: pytest.CaptureFixture[str], tiny: Path) -> None:
-    code, out, err = run(
-        capsys, "whatif", tiny, "--leave", "ann", "--as-of", "2024-12-31", "--lang", "en"
-    )
+    args = ("whatif", tiny, "--leave", "ann", "--as-of", "2024-12-31")
+    code, out, err = run(capsys, *args, "--lang", "en")
     assert code == 0, err
     assert "If Ann leaves:" in out
     assert "accounts newly orphaned: 1" in out
     assert "revenue at risk:         200 (80.0% of the total)" in out
     assert "Acme" in out
+    code, out, err = run(capsys, *args)  # French by default, as the report
+    assert code == 0, err
+    assert "Si Ann part\u00a0:" in out
+    assert "comptes devenus orphelins\u00a0:" in out
+    assert "CA à risque\u00a0:" in out and " 200 (80,0\u00a0% du total)" in out
     code, out, _ = run(capsys, "whatif", tiny, "--leave", "Ann", "--as-of", "2024-12-31", "--json")
     assert code == 0
     data = json.loads(out)

@@ -77,6 +77,20 @@ def test_plurals_by_rule() -> None:
         "2 accounts",
     ]
     assert lb.t("unit.accounts", "en-US", count=1, n=1) == "1 account"
+    notes = [lb.t("note.departure", "fr", people="Ann", amount="5", n=n) for n in (0, 1, 2)]
+    assert notes == [
+        f"Ann{lb.NBSP}: 5, 0 compte sans détenteur",
+        f"Ann{lb.NBSP}: 5, 1 compte sans détenteur",
+        f"Ann{lb.NBSP}: 5, 2 comptes sans détenteur",
+    ]
+    assert lb.t("note.departure", "en", people="Ann", amount="5", n=1) == (
+        "Ann: 5, 1 account left without a holder"
+    )
+    # the count chooses the form, whichever placeholder carries it
+    title = lb.t("chart.heat.title", "fr", count=1, k=1, n=20)
+    assert title == f"1 des 20 plus gros comptes repose à 80{lb.NBSP}% ou plus sur une personne"
+    with pytest.raises(TypeError, match="count"):
+        lb.t("chart.heat.title", "fr", k=1)
 
 
 def test_check_lang_is_case_insensitive_and_canonical() -> None:

@@ -25,6 +25,7 @@ import click
 import keyrisk
 from keyrisk.errors import KeyriskError, Terminated, UsageError
 from keyrisk.ingest.values import parse_day
+from keyrisk.report import labels
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,15 +34,14 @@ EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 #: The hand-over options of ``report`` and ``demo`` (also keys of ``[report]`` in keyrisk.toml).
 REPORT_KEYS = ("company", "title", "author", "csv_sep")
 
-#: The report languages, typed in any case ("FR").
-_LANG = click.Choice(["fr", "en"], case_sensitive=False)
-
 
 class _Progress:
-    """Step messages on stderr (silenced by --quiet); each step's time when over a second."""
+    """Step messages on stderr in the report's language (silenced by --quiet); each step's
+    time when over a second."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, lang: str) -> None:
         self.quiet = quiet
+        self.lang = lang
         self.started: float | None = None
         self.label = ""
 
@@ -49,14 +49,34 @@ class _Progress:
         self.done()
         self.label, self.started = label, time.perf_counter()
         if not self.quiet:
-            click.echo(f"keyrisk: {label}...", err=True)
+            click.echo(f"keyrisk: {labels.t('cli.progress', self.lang, step=label)}", err=True)
 
     def done(self) -> None:
         if self.started is not None and not self.quiet:
             elapsed = time.perf_counter() - self.started
             if elapsed >= 1.0:
-                click.echo(f"keyrisk: {self.label}: {elapsed:.1f} s", err=True)
+                seconds = labels.number(elapsed, self.lang, 1)
+                text = labels.t("cli.elapsed", self.lang, step=self.label, seconds=seconds)
+                click.echo(f"keyrisk: {text}", err=True)
         self.started = None
+
+
+def _lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """The --lang option: a language of the report, in any case ("FR", "en-us")."""
+    try:
+        return labels.check_lang(value)
+    except UsageError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _lang_option(func: F) -> F:
+    return click.option(
+        "--lang",
+        default="fr",
+        show_default=True,
+        callback=_lang,
+        help=f"Language of the report: {', '.join(labels.LANGS)} (any case).",
+    )(func)
 
 
 def _ingest_options(func: F) -> F:
@@ -326,26 +346,25 @@ def _run_report(
         key = keyrisk.read_key(key_file)
     elif key_file:
         raise UsageError("--key-file goes with --pseudonymise.")
-    progress = _Progress(quiet)
-    progress.step(f"reading {len(all_inputs)} file(s)")
+    progress = _Progress(quiet, lang)
+    progress.step(labels.tn("cli.reading", len(all_inputs), lang))
     dataset = keyrisk.load(list(inputs), **{**_load_kwargs(opts), "config": config})
     if key is not None:
         dataset = keyrisk.pseudonymise(dataset, key)
-    progress.step("scoring")
+    progress.step(labels.t("cli.scoring", lang))
     analysis = keyrisk.analyse(dataset, **params)
     target = Path(out) if out else _default_out(inputs, analysis.as_of)
-    progress.step(f"writing the report into {target}")
+    progress.step(labels.t("cli.writing", lang, path=str(target)))
     written = keyrisk.write_report(
         analysis, target, lang=lang, inputs=all_inputs, pseudonymised=pseudonymise, **handover
     )
     progress.done()
     click.echo(keyrisk.headline(analysis, lang))
     from keyrisk.caveats import message
-    from keyrisk.report.labels import t
 
     for caveat in analysis.caveats:
-        click.echo(t("summary.caveat", lang, message=message(caveat, lang)))
-    click.echo(f"Report written to {target} ({len(written)} files).")
+        click.echo(labels.t("summary.caveat", lang, message=message(caveat, lang)))
+    click.echo(labels.tn("cli.written", len(written), lang, path=str(target)))
     return EXIT_OK
 
 
@@ -356,7 +375,7 @@ def _run_report(
 @click.option(
     "--out", type=click.Path(file_okay=False), help="Output folder (default under reports/)."
 )
-@click.option("--lang", type=_LANG, default="fr", show_default=True, help="Report language.")
+@_lang_option
 @_report_options
 @click.option("--pseudonymise", is_flag=True, help="Replace staff names by keyed pseudonyms.")
 @click.option("--key-file", type=click.Path(dir_okay=False), help="Secret key for --pseudonymise.")
@@ -389,7 +408,7 @@ def report(
     default=None,
     help="Output folder (default reports/demo, reports/demo-en in English).",
 )
-@click.option("--lang", type=_LANG, default="fr", show_default=True, help="Report language.")
+@_lang_option
 @_report_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 def demo(out: str | None, lang: str, quiet: bool, **handover: Any) -> int:
@@ -420,10 +439,10 @@ def demo(out: str | None, lang: str, quiet: bool, **handover: Any) -> int:
 )
 @_ingest_options
 @_method_options
-@click.option("--lang", type=_LANG, default="fr", show_default=True, help="Output language.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_lang_option
 def whatif(
-    inputs: tuple[str, ...], leave: tuple[str, ...], lang: str, as_json: bool, **opts: Any
+    inputs: tuple[str, ...], leave: tuple[str, ...], as_json: bool, lang: str, **opts: Any
 ) -> int:
     """Print what happens if the --leave people go: accounts orphaned, revenue at risk."""
     params = _method_params(opts)

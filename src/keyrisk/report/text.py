@@ -1,8 +1,10 @@
-"""Plain-text and JSON renderings for the terminal (what-if tables)."""
+"""Plain-text and JSON renderings for the terminal (what-if tables), in the report's words."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from keyrisk.report import labels as lb
 
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
@@ -23,77 +25,72 @@ def departure_dict(departure: Departure) -> dict[str, Any]:
     }
 
 
-def _money(value: float, analysis: Analysis, lang: str) -> str:
-    """An amount as the report writes it (in count basis, a number of accounts)."""
-    from keyrisk.report import labels as lb
-
-    return lb.money(value, lang, analysis.revenue_basis)
-
-
 def format_departure(
     departure: Departure, analysis: Analysis, limit: int = 20, *, lang: str = "en"
 ) -> str:
-    """Return the impact of a departure as a small text table, in ``lang`` ("fr" or "en").
+    """Return the impact of a departure as a small text table in ``lang``.
 
-    Amounts and percentages are written as in the report.
+    Amounts are written as in the report (whole units, the currency's symbol when it is
+    known), the share with the decimals of the workbook.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from keyrisk import Dataset, analyse
-    >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Bob"]}))
-    >>> a = analyse(ds)
-    >>> print(format_departure(a.whatif("ann"), a, lang="fr").splitlines()[0])
+    >>> a = analyse(Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]})))
+    >>> print(format_departure(a.whatif(["Ann"]), a, lang="fr").replace(lb.NBSP, " "))
     Si Ann part :
+      comptes devenus orphelins :  1
+      comptes fragilisés :         0
+      comptes à risque :           1 compte (100,0 % du total)
+      affaires en cours à risque : 0
+    <BLANKLINE>
+      compte orphelin
+      A
     """
-    from keyrisk.report import labels as lb
-
-    t = lb.t
-    count = analysis.revenue_basis != "revenue"
+    lang = lb.check_lang(lang)
+    basis = analysis.revenue_basis
+    currency = lb.dataset_currency(analysis)
     revenue = analysis.accounts.set_index("account")["revenue"]
-    key = "whatif.leaves.one" if len(departure.leave) == 1 else "whatif.leaves"
-    pipeline = lb.money(departure.pipeline_at_risk, lang)
+    people = lb.join_names(list(departure.leave), lang)
+    amount = lb.money(departure.revenue_at_risk, lang, basis, currency)
     rows = [
-        (t("whatif.orphaned", lang), lb.number(len(departure.newly_orphaned), lang)),
-        (t("whatif.weakened", lang), lb.number(len(departure.weakened), lang)),
+        (lb.t("whatif.orphaned", lang), lb.number(len(departure.newly_orphaned), lang)),
+        (lb.t("whatif.weakened", lang), lb.number(len(departure.weakened), lang)),
         (
-            lb.tb("whatif.revenue", lang, analysis.revenue_basis),
-            t(
-                "whatif.share",
-                lang,
-                amount=_money(departure.revenue_at_risk, analysis, lang),
-                share=lb.percent(departure.share, lang, 1),
-            ),
+            lb.tb("whatif.revenue", lang, basis),
+            lb.t("whatif.share", lang, amount=amount, share=lb.percent(departure.share, lang)),
         ),
-        (t("whatif.pipeline", lang), pipeline),
+        (
+            lb.t("whatif.pipeline", lang),
+            lb.money(departure.pipeline_at_risk, lang, "revenue", currency),
+        ),
     ]
-    label_width = max(len(label) for label, _ in rows)
-    lines = [t(key, lang, people=lb.join_names(list(departure.leave), lang))]
-    lines += [f"  {label:<{label_width}} {value}" for label, value in rows]
+    width = max(len(label) for label, _ in rows)
+    lines = [lb.t("whatif.leaves", lang, count=len(departure.leave), people=people)]
+    lines += [f"  {label:<{width}} {value}" for label, value in rows]
     if departure.newly_orphaned:
-        head, amount = t("whatif.account", lang), t("whatif.amount", lang)
-        if count:
-            amount = ""
+        lines.append("")
         shown = departure.newly_orphaned[:limit]
-        width = max(len(head), *(len(a) for a in shown))
-        lines += ["", f"  {head:<{width}}  {amount}".rstrip()]
-        for name in shown:
-            value = revenue.get(name)
-            if count:
-                cell = ""
-            elif value is None or value != value:
-                cell = t("value.not_available", lang)
-            else:
-                cell = _money(float(value), analysis, lang)
-            lines.append(f"  {name:<{width}}  {cell}".rstrip())
+        head = lb.t("whatif.account", lang)
+        if basis == "count":  # no amount to show: the accounts only
+            lines += [f"  {head}", *(f"  {name}" for name in shown)]
+        else:
+            width = max(len(head), *(len(a) for a in shown))
+            lines.append(f"  {head:<{width}}  {lb.t('whatif.amount', lang)}")
+            for name in shown:
+                value = revenue.get(name)
+                if value is None or value != value:
+                    text = lb.t("value.not_available", lang)
+                else:
+                    text = lb.money(value, lang, basis, currency)
+                lines.append(f"  {name:<{width}}  {text}")
         more = len(departure.newly_orphaned) - limit
         if more > 0:
-            lines.append("  " + t("whatif.more", lang, n=lb.number(more, lang)))
+            lines.append("  " + lb.tn("whatif.more", more, lang))
     return "\n".join(lines)
 
 
 def headline(analysis: Analysis, lang: str = "en") -> str:
-    """Return the analysis headline in ``lang`` ("fr" or "en")."""
-    from keyrisk.report.labels import headline as _headline
-
-    return _headline(analysis.portfolio.headline_facts, lang)
+    """Return the analysis headline in ``lang`` (a language of the report)."""
+    return lb.headline(analysis.portfolio.headline_facts, lang)

@@ -45,7 +45,9 @@ def staff_sheet(analysis: Analysis, lang: str) -> SheetSpec:
     st["reason_text"] = (
         st["gone_reason"]
         .astype(object)
-        .map(lambda v: "" if v is None or v is pd.NA else t(f"gone.{v}", lang, days=days))
+        .map(
+            lambda v: "" if v is None or v is pd.NA else t(f"gone.{v}", lang, count=days, days=days)
+        )
     )
     st["sole_share"] = st["revenue_sole"] / total if total > 0 else 0.0
     st["sole_list"] = st["accounts_sole"].map(
