@@ -83,14 +83,14 @@ def test_accounts_sheet_rows_headers_and_order(analysis: Analysis, tmp_path: Pat
         "Niveau de risque",
         "Chiffre d'affaires",
         "Part du CA",
-        "Facteur d'autobus",
+        "Nombre de détenteurs actifs",
         "Détenteurs actifs",
     )
     assert len(rows) - 1 == len(analysis.accounts) == 4
     assert [r[0] for r in rows[1:]] == ["Acme", "Delta", "Gamma", "Beta"]
     assert [r[1] for r in rows[1:]] == ["critique", "critique", "critique", "moyen"]
     assert [r[2] for r in rows[1:]] == [600.0, 100.0, 100.0, 200.0]
-    assert rows[4][5] == "Ann; Bob"
+    assert rows[4][5] == f"Ann{NBSP}; Bob"  # a list, written the French way
     assert ws["C2"].number_format == "#,##0"  # the currency is unknown: no symbol
     assert ws["D2"].number_format == f'#,##0.0"{NBSP}"%'  # as the text writes it: "35,5 %"
     assert ws.freeze_panes == "B2"
@@ -121,7 +121,7 @@ def test_clients_and_quality_sheets(analysis: Analysis, tmp_path: Path) -> None:
     clients = {r[0]: r[1] for r in wb["Clients"].iter_rows(values_only=True) if r[0]}
     assert clients["IHH clients"] == pytest.approx(0.36 + 0.04 + 0.01 + 0.01)
     assert clients["Lignes directrices américaines 2023"] == "fortement concentré"
-    assert clients["Facteur éléphant"] == 1
+    assert clients["Nombre de clients qui font la moitié du CA"] == 1
     quality = [r[0] for r in wb["Qualité des données"].iter_rows(values_only=True)]
     assert "Aucune anomalie." in quality and "Aucun nom proche." in quality
 

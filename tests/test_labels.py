@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+import re
 import string
 
 import pytest
 from babel import Locale
 
-from keyrisk.errors import UsageError
+from keyrisk.errors import PROBLEM_CODES, Problem, UsageError
+from keyrisk.ingest import layouts
 from keyrisk.report import labels as lb
+from keyrisk.report.sheets.quality import code_meaning, problem_message
 
 BASES = [lang for lang in lb.LANGS if "-" not in lang]
 
@@ -24,14 +28,54 @@ def test_the_languages() -> None:
     assert {"fr", "en"} <= set(BASES)
 
 
+#: Fields a problem template may use (keyrisk.report.sheets.quality.problem_message).
+PROBLEM_FIELDS = {"message", "meaning", "column", "value", "row", "file", "sheet"}
+
+
 def test_every_key_in_every_language_with_the_same_placeholders() -> None:
     reference = lb.catalogue("en").messages
     for lang in BASES:
         messages = lb.catalogue(lang).messages
         assert set(messages) == set(reference), lang
         for key, text in messages.items():
-            assert placeholders(text) == placeholders(reference[key]), (lang, key)
             assert isinstance(text, tuple) == isinstance(reference[key], tuple), (lang, key)
+            if key.startswith(("problem.", "code.")):  # English repeats the ingestion's words
+                assert placeholders(text) <= PROBLEM_FIELDS, (lang, key)
+            else:
+                assert placeholders(text) == placeholders(reference[key]), (lang, key)
+
+
+def test_every_problem_code_has_a_template_and_a_meaning_in_every_language() -> None:
+    """A new code in keyrisk.errors.PROBLEM_CODES cannot be forgotten by the catalogues."""
+    for lang in lb.LANGS:
+        for code in PROBLEM_CODES:
+            assert lb.has(f"problem.{code}", lang), (lang, code)
+            assert lb.has(f"code.{code}", lang), (lang, code)
+    for key in lb.catalogue("en").messages:
+        if key.startswith(("problem.", "code.")):
+            code = key.split(".")[1]
+            assert code in PROBLEM_CODES, key  # no template for a code that does not exist
+
+
+def test_every_word_of_ingestion_has_a_translation() -> None:
+    """Layout names, model fields, interaction kinds, file roles and date readings."""
+    source = inspect.getsource(layouts)
+    names = set(re.findall(r'_Layout\(\s*"([^"]+)"', source))
+    names |= set(re.findall(r'layout_name = "([^"]+)"', source))
+    names |= set(re.findall(r'"(hand-made \([A-Za-z]+\))"', source))
+    assert len(names) > 15
+    fields = {f for fs in layouts.CANONICAL_FIELDS.values() for f in fs}
+    for lang in lb.LANGS:
+        for name in names:
+            assert lb.has(f"layout.{name}", lang), (lang, name)
+        for field in fields:
+            assert lb.has(f"field.{field}", lang), (lang, field)
+        for kind in layouts.KINDS:
+            assert lb.has(f"interaction.{kind}", lang), (lang, kind)
+        for role in layouts.ROLES:
+            assert lb.has(f"role.{role}", lang), (lang, role)
+        for policy in ("iso", "dayfirst", "monthfirst", "serial", "native"):
+            assert lb.has(f"dates.{policy}", lang), (lang, policy)
 
 
 def test_regional_catalogues_only_override_their_base() -> None:
@@ -79,12 +123,12 @@ def test_plurals_by_rule() -> None:
     assert lb.t("unit.accounts", "en-US", count=1, n=1) == "1 account"
     notes = [lb.t("note.departure", "fr", people="Ann", amount="5", n=n) for n in (0, 1, 2)]
     assert notes == [
-        f"Ann{lb.NBSP}: 5, 0 compte sans détenteur",
-        f"Ann{lb.NBSP}: 5, 1 compte sans détenteur",
-        f"Ann{lb.NBSP}: 5, 2 comptes sans détenteur",
+        f"Ann{lb.NBSP}: 0 compte sans détenteur (5)",
+        f"Ann{lb.NBSP}: 1 compte sans détenteur (5)",
+        f"Ann{lb.NBSP}: 2 comptes sans détenteur (5)",
     ]
     assert lb.t("note.departure", "en", people="Ann", amount="5", n=1) == (
-        "Ann: 5, 1 account left without a holder"
+        "Ann: 1 account left without a holder (5)"
     )
     # the count chooses the form, whichever placeholder carries it
     title = lb.t("chart.heat.title", "fr", count=1, k=1, n=20)
@@ -160,3 +204,18 @@ def test_dates_per_locale() -> None:
     assert lb.date(dt.date(2026, 11, 1), "en-US") == "November 1, 2026"
     assert lb.cell_format("date", "fr") == lb.cell_format("date", "en") == "dd/mm/yyyy"
     assert lb.cell_format("date", "en-US") == "m/d/yyyy"
+
+
+def test_problems_in_the_report_language() -> None:
+    p = Problem("bad-date", "the date cannot be read; left empty", "a.csv", None, 9, "Date",
+                "32/13/2024", "warning")  # fmt: skip
+    assert problem_message(p, "fr") == f"date illisible{lb.NBSP}: laissée vide"
+    rejected = Problem("bad-date", "the date cannot be read", "a.csv", None, 9, "Date", "x")
+    assert problem_message(rejected, "fr") == f"date illisible{lb.NBSP}: ligne rejetée"
+    assert problem_message(p, "en") == p.message == problem_message(p, "en-US")
+    unknown = Problem("brand-new-code", "a message in English")
+    assert problem_message(unknown, "fr") == "a message in English"  # no template: as it is
+    assert code_meaning("bad-flag", "fr") == (
+        f"un indicateur «{lb.NBSP}actif{lb.NBSP}» qui n'est ni oui ni non"
+    )
+    assert code_meaning("bad-flag", "en") == PROBLEM_CODES["bad-flag"]

@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
 
+from keyrisk.report.labels import check_lang
 from keyrisk.report.safety import safe_frame
 
 if TYPE_CHECKING:
@@ -154,7 +155,8 @@ def write_tables(
     out : path
         The folder.
     lang : str, default "en"
-        The language of summary.json's headline and ``warnings``.
+        The language of summary.json's ``headline`` and ``warnings`` (``lang`` says which;
+        ``headline_en`` is the headline in English, for scripts).
     sep : str, default ","
         The CSV separator (``";"`` for a French Excel).
     decimal : str, default "."
@@ -167,7 +169,7 @@ def write_tables(
     :func:`keyrisk.report.safety.safe_text` (no formula injection); holders are joined by
     ``"; "``.
     """
-    from keyrisk.report.labels import headline
+    from keyrisk.report.text import headline
 
     out = Path(out)
     accounts = analysis.accounts
@@ -176,8 +178,11 @@ def write_tables(
     account_cols = [c for c in ACCOUNT_CSV_COLUMNS if c in accounts.columns]
     _csv(accounts[account_cols], paths[0], sep, decimal)
     _csv(staff[[c for c in STAFF_CSV_COLUMNS if c in staff.columns]], paths[1], sep, decimal)
+    lang = check_lang(lang)
     summary = analysis.summary(lang)
-    summary["headline"] = headline(analysis.portfolio.headline_facts, lang)
+    summary["lang"] = lang
+    summary["headline"] = headline(analysis, lang)
+    summary["headline_en"] = headline(analysis, "en")
     with atomic_write(paths[2]) as handle:
         json.dump(summary, handle, ensure_ascii=False, indent=2, allow_nan=False)
         handle.write("\n")

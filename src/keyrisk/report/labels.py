@@ -219,7 +219,7 @@ _FORMATTER = string.Formatter()
 
 
 def _fill(text: str, lang: str, fmt: Mapping[str, Any]) -> str:
-    """Fill the placeholders of ``text``: integers as ``lang`` writes them, and no double full
+    """Fill the placeholders of ``text``: numbers as ``lang`` writes them, and no double full
     stop when a value ending in "." or "…" is followed by the sentence's own full stop."""
     out: list[str] = []
     last = ""
@@ -234,8 +234,8 @@ def _fill(text: str, lang: str, fmt: Mapping[str, Any]) -> str:
         value = fmt[field]
         if conversion:
             value = _FORMATTER.convert_field(value, conversion)
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = number(value, lang)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = number(value, lang, 0 if isinstance(value, int) else None)
         last = format(value, spec or "")
         out.append(last)
     return "".join(out)
@@ -255,8 +255,8 @@ def t(key: str, lang: str, count: float | None = None, **fmt: Any) -> str:
         For a plural entry, the number that chooses the form; when omitted, the ``n``
         placeholder does.
     **fmt
-        Values for the ``{placeholders}`` of the label; integers are written the way ``lang``
-        writes numbers.
+        Values for the ``{placeholders}`` of the label; numbers are written the way ``lang``
+        writes them (a float with up to two decimals: format shares and amounts first).
 
     Returns
     -------

@@ -194,8 +194,9 @@ def write_report(
         The analysis to report.
     out : path
         The output folder (created when missing).
-    lang : {"fr", "en"}, default "fr"
-        Language of the workbook and the charts.
+    lang : str, default "fr"
+        Language of the workbook, the charts and summary.json's headline: one of
+        :data:`keyrisk.report.labels.LANGS` ("fr", "en", "en-US"), in any case.
     inputs : sequence of paths
         The input files as given (the workbook lists the files of the ingestion report, with
         their SHA-256).
@@ -245,7 +246,7 @@ def write_report(
     ...     [p.name for p in paths][-1]
     'keyrisk-report.xlsx'
     """
-    check_lang(lang)
+    lang = check_lang(lang)
     if run_date is None:
         run_date = dt.date.today()
     elif isinstance(run_date, dt.datetime):

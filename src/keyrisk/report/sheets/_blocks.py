@@ -165,12 +165,14 @@ class ReportMeta:
     author: str | None = None
 
 
-def _plain(value: Any) -> Any:
-    """Return ``value`` as a plain Python value (missing -> None, Timestamp -> date)."""
+def _plain(value: Any, lang: str | None = None) -> Any:
+    """Return ``value`` as a plain Python value (missing -> None, Timestamp -> date); a list
+    becomes one text, its items separated as ``lang`` separates them ("; " without ``lang``)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, tuple | list):
-        return "; ".join(str(v) for v in value)
+        sep = t("list.sep", lang) if lang else "; "
+        return sep.join(str(v) for v in value)
     if isinstance(value, pd.Timestamp):
         return None if pd.isna(value) else value.date()
     if isinstance(value, dt.datetime):
@@ -260,10 +262,12 @@ def _file_name(path: str | None) -> str:
     return Path(str(path)).name or str(path)
 
 
-def _rows(frame: pd.DataFrame, columns: Sequence[Column]) -> list[tuple[Any, ...]]:
+def _rows(
+    frame: pd.DataFrame, columns: Sequence[Column], lang: str | None = None
+) -> list[tuple[Any, ...]]:
     fields = [c.field for c in columns]
     data = frame[fields].astype(object)
-    return [tuple(_plain(v) for v in rec) for rec in data.itertuples(index=False, name=None)]
+    return [tuple(_plain(v, lang) for v in rec) for rec in data.itertuples(index=False, name=None)]
 
 
 def _widths(blocks: Iterable[Block], start: dict[int, float] | None = None) -> dict[int, float]:
@@ -297,24 +301,41 @@ def _param_value(name: str, value: Any, lang: str) -> tuple[Any, str]:
     if name == "kind_weights":
         if not value:
             return t("param.all_one", lang), "text"
-        return "; ".join(f"{k} = {lb.number(v, lang, None)}" for k, v in value.items()), "text"
+        weights = [
+            f"{_word('interaction', k, lang)} = {lb.number(v, lang, None)}"
+            for k, v in value.items()
+        ]
+        return t("list.sep", lang).join(weights), "text"
     if name in ("holder_ratio", "coverage", "turnover_rate"):
         whole = round(100.0 * float(value), 6).is_integer()
         return float(value), "percent0" if whole else "percent"
     if isinstance(value, dt.date):
         return value, "date"
     if isinstance(value, float):
-        return value, "number"
+        return value, "int" if value.is_integer() else "number"
     return value, "int" if isinstance(value, int) else "text"
 
 
-def parameters(analysis: Analysis, lang: str) -> KeyValues:
-    """Return the parameters used, with the resolved analysis date."""
+def _word(prefix: str, value: object, lang: str) -> str:
+    """The catalogue's word for ``value`` (key ``prefix.value``), else the value as it is."""
+    key = f"{prefix}.{value}"
+    return t(key, lang) if value is not None and lb.has(key, lang) else str(value or "")
+
+
+def parameters(analysis: Analysis, lang: str, technical: bool = False) -> KeyValues:
+    """Return the parameters used, with the resolved analysis date.
+
+    Each is named in words; with ``technical`` (the Method sheet) its name in keyrisk.toml
+    follows, under a header row.
+    """
     rows = []
     settings = analysis.settings.as_dict()
     settings["as_of"] = analysis.as_of
     settings["kind_weights"] = dict(analysis.settings.kind_weights)
     for name, value in settings.items():
         shown, kind = _param_value(name, value, lang)
-        rows.append(KeyValue(t(f"param.{name}", lang), shown, kind, None, name))
-    return KeyValues(tuple(rows), t("block.parameters", lang))
+        rows.append(
+            KeyValue(t(f"param.{name}", lang), shown, kind, None, name if technical else "")
+        )
+    headers = (t("kv.parameter", lang), t("kv.value", lang), "", t("kv.technical", lang))
+    return KeyValues(tuple(rows), t("block.parameters", lang), headers if technical else ())

@@ -63,7 +63,7 @@ def accounts_sheet(analysis: Analysis, lang: str) -> SheetSpec:
     ]
     table = Table(
         tuple(cols),
-        _rows(acc, cols),
+        _rows(acc, cols, lang),
         autofilter=True,
         freeze=True,
         data_bars=("revenue", "top_share") if basis == "revenue" else ("top_share",),

@@ -70,7 +70,7 @@ def clients_sheet(analysis: Analysis, lang: str) -> SheetSpec:
     blocks.append(
         Table(
             large_cols,
-            _rows(c.large_clients, large_cols),
+            _rows(c.large_clients, large_cols, lang),
             title=t("block.large_clients", lang),
             note=None if len(c.large_clients) else t("conc.none_large", lang),
         )
@@ -97,7 +97,7 @@ def clients_sheet(analysis: Analysis, lang: str) -> SheetSpec:
     blocks.append(
         Table(
             share_cols,
-            _rows(frame, share_cols),
+            _rows(frame, share_cols, lang),
             title=t("block.shares", lang, n=len(frame)),
             data_bars=("share",),
         )

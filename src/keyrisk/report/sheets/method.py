@@ -48,7 +48,10 @@ def method_sheet(analysis: Analysis, lang: str) -> SheetSpec:
     ]
     blocks: list[Block] = [Paragraph(t("method.title", lang), "title")]
     blocks += [Paragraph(d, "text") for d in defs]
-    blocks += [Paragraph(t("method.more", lang), "note"), parameters(analysis, lang)]
+    blocks += [
+        Paragraph(t("method.more", lang), "note"),
+        parameters(analysis, lang, technical=True),
+    ]
     return SheetSpec(
         "method", t("sheet.method", lang), blocks, [], {1: 110.0, 2: 22.0, 3: 4.0, 4: 18.0}
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 from keyrisk.ingest.pipeline import suggested_aliases
+from keyrisk.errors import PROBLEM_CODES, Problem
 from keyrisk.report import labels as lb
 from keyrisk.report.labels import t
 from keyrisk.report.sheets._blocks import (
@@ -15,16 +17,64 @@ from keyrisk.report.sheets._blocks import (
     _file_name,
     _plain,
     _widths,
+    _word,
 )
 
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
 
-__all__ = ["MAX_PROBLEMS", "quality_sheet"]
+__all__ = ["MAX_PROBLEMS", "code_meaning", "problem_message", "quality_sheet"]
 
 
 #: Problems listed in the data-quality sheet at most.
 MAX_PROBLEMS = 20000
+
+
+def problem_message(problem: Problem, lang: str) -> str:
+    """Return the message of a problem in ``lang``, from its code and fields.
+
+    The catalogue's ``problem.<code>.<severity>`` or ``problem.<code>`` template is filled
+    with the problem's fields; a code without a template keeps the ingestion's English
+    message.
+
+    Examples
+    --------
+    >>> p = Problem("missing-account", "the account is empty", "a.csv", None, 7, "Client")
+    >>> problem_message(p, "fr"), problem_message(p, "en")
+    ('le compte est vide\xa0: ligne rejetée', 'the account is empty')
+    """
+    fields: dict[str, Any] = {
+        "message": problem.message,
+        "column": problem.column or "",
+        "value": problem.value or "",
+        "row": problem.row if problem.row is not None else "",
+        "file": problem.file or "",
+        "sheet": problem.sheet or "",
+    }
+    for key in (f"problem.{problem.code}.{problem.severity}", f"problem.{problem.code}"):
+        if lb.has(key, lang):
+            return t(key, lang, **fields)
+    return problem.message
+
+
+def code_meaning(code: str, lang: str) -> str:
+    """Return what a problem code means, in ``lang``.
+
+    Examples
+    --------
+    >>> code_meaning("impossible-date", "fr")
+    "la date n'existe pas (par exemple un 31/02)"
+    """
+    meaning = PROBLEM_CODES.get(code, "")
+    key = f"code.{code}"
+    return t(key, lang, meaning=meaning) if lb.has(key, lang) else meaning
+
+
+def _dates(policy: str | None, lang: str) -> str:
+    """How a file's dates were read: "jour avant le mois", "AAAA-MM-JJ et jour avant le mois"."""
+    if not policy:
+        return ""
+    return lb.join_names([_word("dates", part, lang) for part in policy.split("+")], lang)
 
 
 def quality_sheet(analysis: Analysis, lang: str) -> SheetSpec:
@@ -37,7 +87,7 @@ def quality_sheet(analysis: Analysis, lang: str) -> SheetSpec:
         delim = f.delimiter
         if delim == "\t":
             delim = t("delimiter.tab", lang)
-        role = t(f"role.{f.role}", lang) if lb.has(f"role.{f.role}", lang) else f.role
+        role = _word("role", f.role, lang)
         files.append(
             (
                 name,
@@ -47,8 +97,8 @@ def quality_sheet(analysis: Analysis, lang: str) -> SheetSpec:
                 delim,
                 f.sheet,
                 f.header_row,
-                f.layout,
-                f.date_policy,
+                _word("layout", f.layout, lang) if f.layout else None,
+                _dates(f.date_policy, lang),
                 f.rows.read,
                 f.rows.used,
                 f.rows.skipped,
@@ -57,7 +107,7 @@ def quality_sheet(analysis: Analysis, lang: str) -> SheetSpec:
             )
         )
         for canon, source in f.mapping.items():
-            mapping.append((name, canon, source))
+            mapping.append((name, _word("field", canon, lang), source))
     file_cols = (
         Column(t("col.file", lang), "file"),
         Column(t("col.role_file", lang), "role"),
@@ -86,13 +136,11 @@ def quality_sheet(analysis: Analysis, lang: str) -> SheetSpec:
             _file_name(pr.file),
             pr.sheet,
             pr.row,
-            pr.column,
+            pr.column if pr.file else _word("kind", pr.column, lang),  # a name, not a cell
             pr.value,
             pr.code,
-            t(f"severity.{pr.severity}", lang)
-            if lb.has(f"severity.{pr.severity}", lang)
-            else pr.severity,
-            pr.message,
+            _word("severity", pr.severity, lang),
+            problem_message(pr, lang),
         )
         for pr in shown
     ]
@@ -104,7 +152,7 @@ def quality_sheet(analysis: Analysis, lang: str) -> SheetSpec:
         Column(t("col.value", lang), "value"),
         Column(t("col.code", lang), "code"),
         Column(t("col.severity", lang), "severity"),
-        Column(t("col.message", lang), "message"),
+        Column(t("col.message", lang), "message", wrap=True),
     )
     note = None
     if not problems:
@@ -115,7 +163,7 @@ def quality_sheet(analysis: Analysis, lang: str) -> SheetSpec:
     near = report.near_duplicates
     near_rows = [
         (
-            t(f"kind.{_plain(k)}", lang) if lb.has(f"kind.{_plain(k)}", lang) else _plain(k),
+            _word("kind", _plain(k), lang),
             _plain(n),
             _plain(s),
             _plain(sim),
@@ -130,6 +178,13 @@ def quality_sheet(analysis: Analysis, lang: str) -> SheetSpec:
         Column(t("col.similar_to", lang), "similar_to"),
         Column(t("col.similarity", lang), "similarity", "percent"),
     )
+    counts = Counter(pr.code for pr in problems)
+    code_rows = [(code, n, code_meaning(code, lang)) for code, n in sorted(counts.items())]
+    code_cols = (
+        Column(t("col.code", lang), "code"),
+        Column(t("col.count", lang), "count", "int"),
+        Column(t("col.meaning", lang), "meaning", wrap=True),
+    )
     blocks: list[Block] = [
         Table(file_cols, files, title=t("block.files", lang)),
         Table(map_cols, mapping, title=t("block.mapping", lang)),
@@ -140,6 +195,7 @@ def quality_sheet(analysis: Analysis, lang: str) -> SheetSpec:
             note=note,
             traffic={"severity": sev},
         ),
+        *([Table(code_cols, code_rows, title=t("block.codes", lang))] if code_rows else []),
         Table(
             near_cols,
             near_rows,

@@ -46,7 +46,7 @@ def scenarios_sheet(analysis: Analysis, lang: str) -> SheetSpec:
     blocks: list[Block] = [
         Table(
             tuple(cols),
-            _rows(tops, cols),
+            _rows(tops, cols, lang),
             title=t("block.top_departures", lang),
             data_bars=("revenue_at_risk",),
         )

@@ -24,10 +24,11 @@ if TYPE_CHECKING:
 __all__ = ["staff_sheet"]
 
 
-def _names_short(names: Sequence[str], limit: int = 10) -> str:
-    shown = "; ".join(names[:limit])
+def _names_short(names: Sequence[str], lang: str, limit: int = 10) -> str:
+    sep = t("list.sep", lang)
+    shown = sep.join(names[:limit])
     more = len(names) - limit
-    return shown + (f"; … (+{more})" if more > 0 else "")
+    return shown + (f"{sep}… (+{more})" if more > 0 else "")
 
 
 def staff_sheet(analysis: Analysis, lang: str) -> SheetSpec:
@@ -52,7 +53,7 @@ def staff_sheet(analysis: Analysis, lang: str) -> SheetSpec:
     st["sole_share"] = st["revenue_sole"] / total if total > 0 else 0.0
     st["sole_list"] = st["accounts_sole"].map(
         lambda names: _names_short(
-            sorted((str(n) for n in names), key=lambda a: (-revenue.get(a, 0.0), a))
+            sorted((str(n) for n in names), key=lambda a: (-revenue.get(a, 0.0), a)), lang
         )
     )
     money = _money_kind(basis)
@@ -78,7 +79,7 @@ def staff_sheet(analysis: Analysis, lang: str) -> SheetSpec:
     ]
     table = Table(
         tuple(cols),
-        _rows(st, cols),
+        _rows(st, cols, lang),
         autofilter=True,
         freeze=True,
         data_bars=("revenue_sole", "revenue_held"),
