@@ -282,6 +282,8 @@ def t(key: str, lang: str, count: float | None = None, **fmt: Any) -> str:
         if not isinstance(n, int | float) or isinstance(n, bool):
             raise TypeError(f"the plural label {key!r} needs a count")
         text = text[min(cat.plural_index(n), len(text) - 1)]
+    if not fmt and "{" not in text:
+        return text  # the common case, kept fast: one label per cell of large tables
     return _fill(text, lang, fmt)
 
 

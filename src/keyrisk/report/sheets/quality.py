@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from keyrisk.ingest.pipeline import suggested_aliases
 from keyrisk.errors import PROBLEM_CODES, Problem
+from keyrisk.ingest.pipeline import suggested_aliases
 from keyrisk.report import labels as lb
 from keyrisk.report.labels import t
 from keyrisk.report.sheets._blocks import (
