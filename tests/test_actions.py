@@ -96,8 +96,8 @@ def test_next_steps_words_say_what_the_data_shows(analysis: Analysis) -> None:
     assert "sans attendre" not in text and "(0 €)" not in text
     assert fr[0] == (
         "Nommer un second détenteur pour les 3 comptes qui ne reposent que sur Ann "
-        "(600\u00a0€, 92\u00a0% du CA), en commençant par A1. Candidats d'après les données : "
-        "Tech (Technicien SAV), déjà en contact avec 2 de ces comptes ; Bob (Commercial "
+        "(600, soit 92,3\u00a0% du CA), en commençant par A1. Candidats d'après les données\u00a0: "
+        "Tech (Technicien SAV), déjà en contact avec 2 de ces comptes\u00a0; Bob (Commercial "
         "senior), du même service (Ventes)."
     )
     assert fr[1] == (
@@ -162,7 +162,7 @@ def test_count_basis_sentences() -> None:
     a = analyse(ds)
     assert [x.kind for x in next_actions(a)] == ["backup", "history", "backup", "remeasure"]
     assert next_steps(a, "en")[0] == (
-        "Name a second holder for the 2 accounts Ann holds alone (50% of the accounts), "
+        "Name a second holder for the 2 accounts Ann holds alone (50.0% of the accounts), "
         "starting with A."
     )
     # an owner export (no interaction at all): the account without owner is to reassign

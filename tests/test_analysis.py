@@ -175,9 +175,9 @@ def test_single_holder_headline_when_bus_factor_is_large() -> None:
     acc = pd.DataFrame({"account": list("ABCDE"), "revenue": [100.0] * 5})
     a = analyse(Dataset.from_frames(inter, acc), coverage=1.0)
     assert a.portfolio.revenue_bus_factor.value == 5
-    assert a.portfolio.headline == "100% of revenue rests on a single person per account"
+    assert a.portfolio.headline == "100.0% of revenue rests on a single person per account"
     b = analyse(Dataset.from_frames(inter, acc))
-    assert b.portfolio.headline == "60% of revenue depends on P1, P2 and P3"
+    assert b.portfolio.headline == "60.0% of revenue depends on P1, P2 and P3"
 
 
 def test_repr_html_escapes_names() -> None:

@@ -101,7 +101,7 @@ def test_disk_full_in_french(
     with pytest.raises(OutputError) as info:
         write_report(analysis, out, lang="fr", run_date=RUN_DATE)
     assert str(info.value) == (
-        f"Impossible d'écrire le rapport dans {out} : disque plein. "
+        f"Impossible d'écrire le rapport dans {out}\u00a0: disque plein. "
         "Rien n'a été modifié dans ce dossier."
     )
 
@@ -170,7 +170,7 @@ def test_a_locked_file_after_others_were_moved_rolls_back(
     with pytest.raises(OutputError) as info:
         write_report(analysis, out, lang="fr", run_date=RUN_DATE)
     assert str(info.value) == (
-        "staff.csv est ouvert dans un autre programme et ne peut pas être remplacé : "
+        "staff.csv est ouvert dans un autre programme et ne peut pas être remplacé\u00a0: "
         "fermez staff.csv dans Excel et relancez (le rapport précédent est inchangé)."
     )
     assert snapshot(out) == before
@@ -188,7 +188,7 @@ def test_locked_workbook_from_the_command_line(
     assert code == 1
     assert err.splitlines() == [
         "keyrisk: error: keyrisk-report.xlsx est ouvert dans un autre programme et ne peut pas "
-        "être remplacé : fermez keyrisk-report.xlsx dans Excel et relancez (le rapport "
+        "être remplacé\u00a0: fermez keyrisk-report.xlsx dans Excel et relancez (le rapport "
         "précédent est inchangé)."
     ]
     assert ".keyrisk" not in err

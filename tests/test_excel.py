@@ -184,7 +184,8 @@ def test_caveats_travel_with_the_headline(analysis: Analysis, tmp_path: Path) ->
     # Acme's 600 of 1000 is one value of the accounts table
     fr = workbook(analysis, "fr", tmp_path / "fr.xlsx")["Synthèse"]
     assert str(fr["A4"].value).startswith(
-        f"Attention{NBSP}: Un seul montant porte 60,0{NBSP}% du chiffre d'affaires : 600 pour Acme"
+        f"Attention{NBSP}: Un seul montant porte 60,0{NBSP}% du chiffre d'affaires{NBSP}: 600 pour "
+        "Acme"
     )
     en = workbook(analysis, "en", tmp_path / "en.xlsx")["Summary"]
     assert str(en["A4"].value).startswith("Caution: A single figure carries 60.0% of revenue")

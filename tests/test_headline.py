@@ -32,10 +32,10 @@ def test_single_holder_headline_splits_one_and_none() -> None:
     a = owners_and_one_orphan()
     assert a.portfolio.revenue_bus_factor.value == 4
     assert a.portfolio.headline == (
-        "80% of accounts rest on a single person and 20% have no active holder"
+        "80.0% of accounts rest on a single person and 20.0% have no active holder"
     )
     assert _fr(keyrisk.headline(a, "fr")) == (
-        "80 % des comptes reposent sur une seule personne et 20 % n'ont aucun détenteur actif"
+        "80,0 % des comptes reposent sur une seule personne et 20,0 % n'ont aucun détenteur actif"
     )
 
 
@@ -63,7 +63,7 @@ def test_depends_headline_states_the_part_already_orphaned() -> None:
     assert p.top_departure is not None and p.top_departure.share == pytest.approx(0.6)
     assert p.headline == "70.0% of revenue depends on Ann, including 10.0% already orphaned"
     assert _fr(keyrisk.headline(a, "fr")) == (
-        "70,0 % du chiffre d'affaires dépend d'Ann, dont 10,0 % déjà orphelin"
+        "70,0 % du chiffre d'affaires repose sur Ann, dont 10,0 % déjà orphelin"
     )
 
 
@@ -73,8 +73,8 @@ def test_depends_headline_without_orphans_is_unchanged() -> None:
     ).assign(date=AS_OF)
     acc = pd.DataFrame({"account": ["A", "B"], "revenue": [700.0, 300.0]})
     a = analyse(Dataset.from_frames(inter, acc))
-    assert a.portfolio.headline == "70% of revenue depends on Ann"
-    assert _fr(keyrisk.headline(a, "fr")) == "70 % du chiffre d'affaires dépend d'Ann"
+    assert a.portfolio.headline == "70.0% of revenue depends on Ann"
+    assert _fr(keyrisk.headline(a, "fr")) == "70,0 % du chiffre d'affaires repose sur Ann"
 
 
 def test_shown_shares_reconcile_with_the_departure_figure() -> None:
@@ -89,7 +89,7 @@ def test_shown_shares_reconcile_with_the_departure_figure() -> None:
         "53.7% of revenue depends on Marc and Paul, including 1.1% already orphaned"
     )
     assert _fr(lb.headline(facts, "fr")) == (
-        "53,7 % du chiffre d'affaires dépend de Marc et Paul, dont 1,1 % déjà orphelin"
+        "53,7 % du chiffre d'affaires repose sur Marc et Paul, dont 1,1 % déjà orphelin"
     )
 
 
@@ -111,8 +111,8 @@ def test_nobody_alone() -> None:
 def test_labels_render_the_facts_they_are_given() -> None:
     # the report does not recompute the rule: a fact of kind "already" reads as such
     facts = Headline("already", "count", 0.55, (), 0.55, 0.2, 0.55, "trivial")
-    assert _fr(lb.headline(facts, "fr")) == "55 % des comptes sont déjà orphelins"
-    assert lb.headline(facts, "en") == "55% of accounts are already orphaned"
+    assert _fr(lb.headline(facts, "fr")) == "55,0 % des comptes sont déjà orphelins"
+    assert lb.headline(facts, "en") == "55.0% of accounts are already orphaned"
     assert lb.headline(Headline("empty", "revenue", 0, (), 0, 0, 0, "trivial"), "fr") == (
         "Aucun chiffre d'affaires à analyser"
     )

@@ -104,7 +104,8 @@ def test_a_missing_key_fails_loudly() -> None:
     with pytest.raises(KeyError, match=r"no\.such\.key"):
         lb.t("no.such.key", "fr")
     with pytest.raises(KeyError):
-        lb.t("summary.as_of", "fr")  # a placeholder without its value
+        lb.t("summary.as_of", "fr", date="x")  # a placeholder without its value
+    assert lb.t("print.page", "fr") == "page {page} / {pages}"  # no values: as written
     with pytest.raises(UsageError, match="language"):
         lb.t("sheet.staff", "de")
 
@@ -219,3 +220,17 @@ def test_problems_in_the_report_language() -> None:
         f"un indicateur «{lb.NBSP}actif{lb.NBSP}» qui n'est ni oui ni non"
     )
     assert code_meaning("bad-flag", "en") == PROBLEM_CODES["bad-flag"]
+
+
+def test_caveats_are_worded_by_the_catalogues_in_every_language() -> None:
+    from keyrisk.caveats import Caveat, message
+
+    c = Caveat("orphaned-zero-revenue", {"n": 1})
+    assert message(c, "fr").startswith("1 compte orphelin, qui a de l'activité")
+    assert message(c, "en-US").startswith("1 orphaned account with activity has no revenue")
+    big = Caveat("revenue-one-figure", {"share": 0.6, "amount": 600.0, "total": 1000.0,
+                                        "account": "A", "currency": "EUR"})  # fmt: skip
+    assert message(big, "fr").startswith(
+        f"Un seul montant porte 60,0{lb.NBSP}% du chiffre d'affaires{lb.NBSP}: 600{lb.NBSP}€ "
+    )
+    assert "€600 for A, out of €1,000" in message(big, "en")

@@ -116,7 +116,7 @@ def test_header_and_footer_in_english_without_company(english: Path) -> None:
     assert ws.oddHeader.left.text is None  # no company given: nothing invented
     assert ws.oddHeader.center.text == t("summary.title", "en")
     assert ws.oddHeader.right.text == "Confidential"
-    assert ws.oddFooter.left.text == "2026-02-03"
+    assert ws.oddFooter.left.text == "03/02/2026"  # the English (en-GB) short date
     assert ws.oddFooter.right.text == "page &P / &N"
 
 

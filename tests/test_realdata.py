@@ -303,18 +303,18 @@ NO_CURRENCY = {"maven_crm", "northwind", "northwind_dirty", "olist_marketing_fun
 
 HEADLINES = {
     "adventureworks_lt": (
-        "52 % des comptes dépendent d'adventure-works\\shu0, adventure-works\\jillian0 et "
+        "52,2 % des comptes reposent sur adventure-works\\shu0, adventure-works\\jillian0 et "
         "adventure-works\\josé1"
     ),
     "classicmodels": (
-        "82 % des comptes reposent sur une seule personne et 18 % n'ont aucun détenteur actif"
+        "82,0 % des comptes reposent sur une seule personne et 18,0 % n'ont aucun détenteur actif"
     ),
-    "maven_crm": "4 % du chiffre d'affaires repose sur une seule personne par compte",
-    "northwind": "17 % du chiffre d'affaires repose sur une seule personne par compte",
-    "northwind_dirty": "17 % du chiffre d'affaires repose sur une seule personne par compte",
-    "northwind_fr_excel": "17 % du chiffre d'affaires repose sur une seule personne par compte",
+    "maven_crm": "4,3 % du chiffre d'affaires repose sur une seule personne par compte",
+    "northwind": "16,7 % du chiffre d'affaires repose sur une seule personne par compte",
+    "northwind_dirty": "16,9 % du chiffre d'affaires repose sur une seule personne par compte",
+    "northwind_fr_excel": "16,7 % du chiffre d'affaires repose sur une seule personne par compte",
     "olist_marketing_funnel": (
-        "81 % du chiffre d'affaires dépend de 4ef15afb4b2723d8f3d81e51ec7afefe"
+        "81,2 % du chiffre d'affaires repose sur 4ef15afb4b2723d8f3d81e51ec7afefe"
     ),
 }
 

@@ -313,7 +313,7 @@ def test_fr_headline_reconciles_with_the_top_pair(fr: tuple[Dataset, Analysis]) 
     p = a.portfolio
     assert p.top_pair is not None and round(100 * p.top_pair.share, 1) == 52.7
     assert keyrisk.headline(a, "fr").replace("\u00a0", " ") == (
-        "53,8 % du chiffre d'affaires dépend de Marie Dupont et Jean Lefèvre, dont 1,1 % déjà "
+        "53,8 % du chiffre d'affaires repose sur Marie Dupont et Jean Lefèvre, dont 1,1 % déjà "
         "orphelin"
     )
     # 53.8 - 1.1 = 52.7: the pair's own figure

@@ -90,13 +90,6 @@ class Portfolio:
     headline_facts: Headline
 
 
-def _names(names: Iterable[str]) -> str:
-    items = list(names)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _name_key(name: str) -> str:
     """The form names are matched on: folded (NFKC, case), accents dropped (NFKD), single spaces.
 
@@ -247,67 +240,73 @@ def headline_facts(
     return facts("single", one_holder_share)
 
 
-def headline(facts: Headline) -> str:
-    """Return the headline in English.
+def headline(facts: Headline, lang: str = "en") -> str:
+    """Return the headline in ``lang`` (English by default), worded from its facts.
 
     Parameters
     ----------
     facts : Headline
         From :func:`headline_facts`.
+    lang : str, default "en"
+        A language of :data:`keyrisk.i18n.LANGS`; the words are the catalogues' ``headline.*``.
 
     Returns
     -------
     str
-        "depends": "62% of revenue depends on A and B", followed by ", including 1.1% already
-        orphaned" when some accounts are (both shares then with one decimal, so that they
-        reconcile with the people's departure figure). "already": "55% of revenue is already
-        orphaned". "single": "41% of revenue rests on a single person per account", followed
-        by " and 18% has no active holder" when some accounts have none ("82% of accounts rest
-        on a single person..." in count basis). With nothing to analyse: "No revenue to
-        analyse".
+        "depends": "62.0% of revenue depends on A and B", followed by ", including 1.1% already
+        orphaned" when some accounts are (the shares rounded so that they reconcile with the
+        people's departure figure). "already": "55.0% of revenue is already orphaned".
+        "single": "41.0% of revenue rests on a single person per account", followed by " and
+        18.0% has no active holder" when some accounts have none ("82.0% of accounts rest on a
+        single person..." in count basis). With nothing to analyse: "No revenue to analyse".
+        Shares have :data:`keyrisk.i18n.PERCENT_DECIMALS` decimals, as in the report's cells.
 
     Examples
     --------
     >>> from keyrisk.portfolio import BusFactor
     >>> b = BusFactor(1, ("Marie Dupont",), "exact", 1, (62.0,), 50.0, 0.0)
     >>> headline(headline_facts(b, 0.7, 0.0, 100.0, "revenue"))
-    '62% of revenue depends on Marie Dupont'
+    '62.0% of revenue depends on Marie Dupont'
     >>> b = BusFactor(2, ("A", "B"), "exact", 2, (40.0, 53.8), 50.0, 1.1)
-    >>> headline(headline_facts(b, 0.7, 0.011, 100.0, "revenue"))
-    '53.8% of revenue depends on A and B, including 1.1% already orphaned'
+    >>> headline(headline_facts(b, 0.7, 0.011, 100.0, "revenue"), "fr").replace("\\xa0", " ")
+    "53,8 % du chiffre d'affaires repose sur A et B, dont 1,1 % déjà orphelin"
     >>> b = BusFactor(5, ("A", "B", "C", "D", "E"), "exact", 5, (), 61.0, 22.0)
     >>> headline(headline_facts(b, 100 / 122, 22 / 122, 122.0, "count"))
-    '82% of accounts rest on a single person and 18% have no active holder'
+    '82.0% of accounts rest on a single person and 18.0% have no active holder'
     """
-    count = facts.basis != "revenue"
-    what = "accounts" if count else "revenue"
+    from keyrisk.i18n import PERCENT_DECIMALS, check_lang, join_names, percent, t
+
+    lang = check_lang(lang)
+    suffix = ".count" if facts.basis != "revenue" else ""
     if facts.kind == "empty":
-        return f"No {what} to analyse"
+        return t("headline.none" + suffix, lang)
     if facts.kind == "already":
-        return f"{_percent(facts.share)} of {what} {'are' if count else 'is'} already orphaned"
+        return t("headline.orphaned" + suffix, lang, share=percent(facts.share, lang))
     if facts.kind == "depends":
-        verb = "depend" if count else "depends"
-        names = _names(facts.people)
+        people = join_names(list(facts.people), lang)
         if facts.mentions_orphaned:
-            share, already = facts.shown_shares(1)
-            return (
-                f"{_percent(share, 1)} of {what} {verb} on {names}, "
-                f"including {_percent(already, 1)} already orphaned"
+            share, already = facts.shown_shares(PERCENT_DECIMALS)
+            return t(
+                "headline.depends_including" + suffix,
+                lang,
+                share=percent(share, lang),
+                people=people,
+                already=percent(already, lang),
             )
-        return f"{_percent(facts.share)} of {what} {verb} on {names}"
+        return t("headline.depends" + suffix, lang, share=percent(facts.share, lang), people=people)
     one, none = facts.one_holder_share, facts.no_holder_share
-    rests = "rest" if count else "rests"
-    has = "have" if count else "has"
     if one <= 0 and none <= 0:
-        return f"No {'account rests' if count else 'revenue rests'} on a single person"
+        return t("headline.single_nobody" + suffix, lang)
     if one <= 0:
-        return f"{_percent(none)} of {what} {has} no active holder"
-    text = f"{_percent(one)} of {what} {rests} on a single person"
-    if not count:
-        text += " per account"
+        return t("headline.no_holder" + suffix, lang, share=percent(none, lang))
     if none > 0:
-        text += f" and {_percent(none)} {has} no active holder"
-    return text
+        return t(
+            "headline.single_and_none" + suffix,
+            lang,
+            share=percent(one, lang),
+            none=percent(none, lang),
+        )
+    return t("headline.single" + suffix, lang, share=percent(one, lang))
 
 
 def _share_where(revenue: pd.Series, mask: pd.Series, total: float) -> float:

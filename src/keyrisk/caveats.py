@@ -26,7 +26,8 @@ code                          when
                               deal per client): nobody can show up as a second holder
 ============================  ================================================================
 
-The texts of every message, in each language, are in :data:`MESSAGES`.
+The words of every message, in each language, are the ``caveat.*`` entries of the catalogues
+(:mod:`keyrisk.i18n`).
 """
 
 from __future__ import annotations
@@ -42,12 +43,11 @@ import numpy as np
 import pandas as pd
 
 from keyrisk import scoring
-from keyrisk.errors import UsageError
 
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
 
-__all__ = ["CODES", "MESSAGES", "Caveat", "as_dicts", "find_caveats", "message"]
+__all__ = ["CODES", "PLURAL_ON", "Caveat", "as_dicts", "find_caveats", "message"]
 
 #: Share of rejected rows above which ``rows-rejected`` fires.
 REJECTED_SHARE = 0.05
@@ -75,175 +75,8 @@ CODES = (
     "single-contact-data",
 )
 
-#: Message texts: code (or code.variant) -> language -> text or {plural category: text}.
-#: The plural category is chosen on the parameter named by :data:`PLURAL_ON`.
-MESSAGES: dict[str, dict[str, str | dict[str, str]]] = {
-    "rows-rejected": {
-        "en": {
-            "one": (
-                "{rejected} of {read} rows was rejected ({share}; {files}): the figures leave "
-                "it out (see the Data quality sheet)."
-            ),
-            "other": (
-                "{rejected} of {read} rows were rejected ({share}; {files}): the figures leave "
-                "them out (see the Data quality sheet)."
-            ),
-        },
-        "fr": {
-            "one": (
-                "{rejected} ligne sur {read} a été rejetée ({share} ; {files}) : les chiffres ne "
-                "la comptent pas (voir la feuille Qualité des données)."
-            ),
-            "other": (
-                "{rejected} lignes sur {read} ont été rejetées ({share} ; {files}) : les "
-                "chiffres ne les comptent pas (voir la feuille Qualité des données)."
-            ),
-        },
-    },
-    "rows-rejected.file": {
-        "en": "{file}: {rejected} of {read}",
-        "fr": "{file} : {rejected} sur {read}",
-    },
-    "revenue-one-figure": {
-        "en": (
-            "A single figure carries {share} of revenue: {amount} for {account}, out of "
-            "{total}. Check that figure before reading any revenue figure."
-        ),
-        "fr": (
-            "Un seul montant porte {share} du chiffre d'affaires : {amount} pour {account}, sur "
-            "{total}. Vérifier ce montant avant de lire les chiffres en CA."
-        ),
-    },
-    "revenue-one-account": {
-        "en": (
-            "One client makes {share} of revenue ({account}): the revenue figures mostly "
-            "describe that client."
-        ),
-        "fr": (
-            "Un seul client fait {share} du chiffre d'affaires ({account}) : les chiffres en CA "
-            "décrivent surtout ce client."
-        ),
-    },
-    "revenue-mostly-zero": {
-        "en": (
-            "{zero} of {active} accounts with activity have no revenue: the revenue figures "
-            "rest on the other {positive}."
-        ),
-        "fr": (
-            "{zero} comptes sur les {active} qui ont de l'activité n'ont aucun chiffre "
-            "d'affaires : les chiffres en CA reposent sur les {positive} autres."
-        ),
-    },
-    "revenue-is-client-size.header": {
-        "en": (
-            "The revenue of the accounts table ({file}, column {column}) is a company field of "
-            "the CRM, usually the client's own size, not what it buys from you: map it out "
-            '(revenue = "" in keyrisk.toml) unless it really is revenue earned.'
-        ),
-        "fr": (
-            "Le chiffre d'affaires du fichier clients ({file}, colonne {column}) est un champ "
-            "société du CRM, en général la taille du client lui-même et non ce qu'il vous "
-            "achète : l'écarter (revenue = \"\" dans keyrisk.toml) sauf s'il s'agit bien du CA "
-            "réalisé."
-        ),
-    },
-    "revenue-is-client-size.magnitude": {
-        "en": (
-            "The revenue of the accounts table ({file}, column {column}) differs by a factor "
-            "of {factor} from the amounts recorded with the same clients: it looks like each "
-            'client\'s own size, not what it buys from you. Map it out (revenue = "" in '
-            "keyrisk.toml) unless it really is revenue earned."
-        ),
-        "fr": (
-            "Le chiffre d'affaires du fichier clients ({file}, colonne {column}) s'écarte d'un "
-            "facteur {factor} des montants enregistrés avec les mêmes clients : il ressemble "
-            "à la taille de chaque client et non à ce qu'il vous achète. L'écarter (revenue = "
-            "\"\" dans keyrisk.toml) sauf s'il s'agit bien du CA réalisé."
-        ),
-    },
-    "orphaned-zero-revenue": {
-        "en": {
-            "one": (
-                "{n} orphaned account with activity has no revenue recorded: the orphaned "
-                "revenue of 0 makes it look safe, yet nobody active holds it."
-            ),
-            "other": (
-                "{n} orphaned accounts with activity have no revenue recorded: the orphaned "
-                "revenue of 0 makes them look safe, yet nobody active holds them."
-            ),
-        },
-        "fr": {
-            "one": (
-                "{n} compte orphelin, qui a de l'activité sur la période, n'a aucun chiffre "
-                "d'affaires enregistré : le CA orphelin nul le fait paraître sans risque, alors "
-                "que plus personne d'actif ne le détient."
-            ),
-            "other": (
-                "{n} comptes orphelins, qui ont de l'activité sur la période, n'ont aucun chiffre "
-                "d'affaires enregistré : le CA orphelin nul les fait paraître sans risque, alors "
-                "que plus personne d'actif ne les détient."
-            ),
-        },
-    },
-    "revenue-unknown": {
-        "en": (
-            "The data has no revenue: every account counts 1, a large client weighs as much "
-            "as a small one."
-        ),
-        "fr": (
-            "Les données ne donnent aucun chiffre d'affaires : chaque compte compte pour 1, un "
-            "gros client pèse autant qu'un petit."
-        ),
-    },
-    "currency-unknown": {
-        "en": "The data does not say in which currency the amounts are: none is shown.",
-        "fr": "Les données n'indiquent pas la devise des montants : aucune n'est affichée.",
-    },
-    "greedy-bound": {
-        "en": (
-            "The {which} bus factor of {value} comes from a search stopped by its time limit: "
-            "it is an upper bound, the true value is at least {lower}."
-        ),
-        "fr": (
-            "Le facteur d'autobus {which} de {value} vient d'une recherche arrêtée par sa "
-            "limite de temps : c'est un majorant, la vraie valeur est d'au moins {lower}."
-        ),
-    },
-    "no-dates": {
-        "en": (
-            "The data has no dates: every interaction counts the same, and nobody counts as "
-            "gone unless the staff table says so."
-        ),
-        "fr": (
-            "Les données ne sont pas datées : chaque interaction compte autant, et personne "
-            "n'est compté comme parti sauf si la liste du personnel le dit."
-        ),
-    },
-    "single-contact-data": {
-        "en": (
-            "Every account has a single recorded contact: the data cannot show a second "
-            "person in touch with a client, so each account rests on one person by "
-            "construction. Ask the teams who else knows these clients."
-        ),
-        "fr": (
-            "Chaque compte n'a qu'un seul contact enregistré : les données ne peuvent pas "
-            "montrer une deuxième personne en relation avec un client, chaque compte repose "
-            "donc sur une personne par construction. Demander aux équipes qui d'autre connaît "
-            "ces clients."
-        ),
-    },
-}
-
 #: The parameter whose number decides the plural form of a message.
 PLURAL_ON = {"rows-rejected": "rejected", "orphaned-zero-revenue": "n"}
-
-#: Words of the "which" parameter of ``greedy-bound``.
-_WHICH = {
-    "revenue": {"en": "revenue", "fr": "en chiffre d'affaires"},
-    "accounts": {"en": "account", "fr": "en nombre de comptes"},
-}
-
-_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 
 # Headers of a company-size field (normalised: casefolded, no accents, words).
 _SIZE_HEADERS = (
@@ -291,47 +124,11 @@ class Caveat:
     variant: str | None = None
 
 
-def _check(lang: object) -> str:
-    if lang not in _LOCALES:
-        raise UsageError(f"Unknown report language {lang!r}; expected one of fr, en.")
-    return str(lang)
-
-
-def _number(value: float, lang: str) -> str:
-    from babel.numbers import format_decimal
-
-    return format_decimal(round(float(value)), format="#,##0", locale=_LOCALES[lang])
-
-
-def _percent(share: float, lang: str) -> str:
-    from babel.numbers import format_percent
-
-    return format_percent(
-        round(float(share), 3),
-        format="#,##0.0\u00a0%" if lang == "fr" else "#,##0.0%",
-        locale=_LOCALES[lang],
-    )
-
-
-def _money(value: float, lang: str, currency: str | None) -> str:
-    if not currency:
-        return _number(value, lang)
-    from babel.numbers import format_currency
-
-    pattern = "#,##0\u00a0¤" if lang == "fr" else "¤#,##0"
-    return format_currency(
-        round(float(value)), currency, format=pattern, locale=_LOCALES[lang], currency_digits=False
-    )
-
-
-def _plural(n: float, lang: str) -> str:
-    from babel import Locale
-
-    return str(Locale.parse(_LOCALES[lang]).plural_form(abs(n)))
-
-
 def message(caveat: Caveat, lang: str = "en") -> str:
-    """Return the message of a caveat in ``lang`` ("en" or "fr").
+    """Return the message of a caveat in ``lang`` (a language of :data:`keyrisk.i18n.LANGS`).
+
+    The words are the catalogues' ``caveat.<code>`` (``caveat.<code>.<variant>``); shares,
+    amounts and numbers are written the way ``lang`` writes them (:mod:`keyrisk.i18n`).
 
     Raises
     ------
@@ -344,38 +141,35 @@ def message(caveat: Caveat, lang: str = "en") -> str:
     >>> message(c, "en")
     '797 of 842 accounts with activity have no revenue: the revenue figures rest on the other 45.'
     """
-    lang = _check(lang)
-    key = caveat.code + (f".{caveat.variant}" if caveat.variant else "")
-    text = MESSAGES[key][lang]
-    if isinstance(text, dict):
-        n = caveat.params.get(PLURAL_ON.get(caveat.code, ""), 2)
-        template = text.get(_plural(float(n), lang), text["other"])
-    else:
-        template = text
+    from keyrisk import i18n
+
+    lang = i18n.check_lang(lang)
+    key = "caveat." + caveat.code + (f".{caveat.variant}" if caveat.variant else "")
     currency = caveat.params.get("currency")
     fmt: dict[str, str] = {}
     for name, value in caveat.params.items():
         if name in ("share", "file_share"):
-            fmt[name] = _percent(float(value), lang)
+            fmt[name] = i18n.percent(float(value), lang)
         elif name in ("amount", "total"):
-            fmt[name] = _money(float(value), lang, currency)
+            fmt[name] = i18n.money(round(float(value)), lang, currency=currency)
         elif name == "which":
-            fmt[name] = _WHICH[str(value)][lang]
+            fmt[name] = i18n.t(f"caveat.which.{value}", lang)
         elif name == "files":
-            sep = " ; " if lang == "fr" else "; "
             parts = [message(Caveat("rows-rejected", f, "file"), lang) for f in value]
-            fmt[name] = sep.join(parts)
+            fmt[name] = i18n.t("list.sep", lang).join(parts)
         elif isinstance(value, bool) or value is None:
             fmt[name] = "" if value is None else str(value)
         elif isinstance(value, int | float):
-            fmt[name] = _number(float(value), lang)
+            fmt[name] = i18n.number(round(float(value)), lang)
         else:
             fmt[name] = str(value)
-    return template.format(**fmt)
+    count = caveat.params.get(PLURAL_ON.get(caveat.code, ""), 2)
+    return i18n.t(key, lang, count=float(count), **fmt)
 
 
 def as_dicts(caveats: list[Caveat], lang: str = "en") -> list[dict[str, str]]:
-    """Return caveats as the ``warnings`` of summary.json: ``{"code", "message"}`` each.
+    """Return caveats as the ``warnings`` of summary.json: ``{"code", "message"}`` each, the
+    message in ``lang``.
 
     Examples
     --------

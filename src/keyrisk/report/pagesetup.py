@@ -342,7 +342,9 @@ def content_width(spec: SheetSpec) -> float:
 
 
 def _date_text(day: dt.date, lang: str) -> str:
-    return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
+    from keyrisk.i18n import short_date
+
+    return short_date(day, lang)
 
 
 def _fields(text: str) -> Part:

@@ -43,7 +43,7 @@ def _candidate(c: Candidate, action: Action, lang: str) -> str:
 def _candidates(action: Action, lang: str) -> str:
     if not action.candidates:
         return ""
-    sep = " ; " if lang == "fr" else "; "
+    sep = t("list.sep", lang)
     return t(
         "todo.candidates",
         lang,

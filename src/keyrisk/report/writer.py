@@ -82,8 +82,8 @@ class ReportOptions:
     def csv_format(self, lang: str) -> tuple[str, str]:
         """Return the CSV (separator, decimal mark) for a report in ``lang``.
 
-        A French report uses ``;`` and decimal commas, as a French Excel expects; a comma
-        separator always goes with decimal points.
+        A language that writes decimal commas (French) gets ``;`` and decimal commas, as its
+        Excel expects; a comma separator always goes with decimal points.
 
         Examples
         --------
@@ -92,8 +92,11 @@ class ReportOptions:
         >>> ReportOptions(csv_sep=",").csv_format("fr")
         (',', '.')
         """
-        sep = self.csv_sep or (";" if lang == "fr" else ",")
-        decimal = "," if lang == "fr" and sep != "," else "."
+        from keyrisk.i18n import decimal_symbol
+
+        comma = decimal_symbol(lang) == ","
+        sep = self.csv_sep or (";" if comma else ",")
+        decimal = "," if comma and sep != "," else "."
         return sep, decimal
 
 
