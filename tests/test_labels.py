@@ -6,6 +6,7 @@ import datetime as dt
 import inspect
 import re
 import string
+from pathlib import Path
 
 import pytest
 from babel import Locale
@@ -234,3 +235,20 @@ def test_caveats_are_worded_by_the_catalogues_in_every_language() -> None:
         f"Un seul montant porte 60,0{lb.NBSP}% du chiffre d'affaires{lb.NBSP}: 600{lb.NBSP}€ "
     )
     assert "€600 for A, out of €1,000" in message(big, "en")
+
+
+def test_every_key_written_in_the_code_is_in_the_catalogues() -> None:
+    """A literal key given to t, tb or tn anywhere in keyrisk has its words in every language."""
+    src = Path(lb.__file__).resolve().parents[1]
+    call = re.compile(r"""\b(?:t|tb|tn|has)\(\s*["']([a-z][\w.\- ]*)["']""")
+    keys = {
+        key
+        for path in src.rglob("*.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if ">>>" not in line  # a doctest may show a missing key on purpose
+        for key in call.findall(line)
+        if "." in key
+    }
+    assert len(keys) > 100
+    missing = [(lang, k) for lang in lb.LANGS for k in sorted(keys) if not lb.has(k, lang)]
+    assert not missing, missing

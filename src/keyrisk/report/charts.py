@@ -889,10 +889,6 @@ def network_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = Non
     return fig
 
 
-def _plural(key: str, k: int) -> str:
-    return key + ".one" if k == 1 else key
-
-
 def _network_title(analysis: Analysis, n_accounts: int, lang: str) -> str:
     """The finding of the network: accounts already orphaned, accounts resting on one person.
 
@@ -905,7 +901,7 @@ def _network_title(analysis: Analysis, n_accounts: int, lang: str) -> str:
     single = acc[bus == 1]
     findings = []
     if orphaned:
-        findings.append(t(_plural("chart.network.orphaned", orphaned), lang, k=orphaned))
+        findings.append(t("chart.network.orphaned", lang, count=orphaned, k=orphaned))
     if len(single):
         revenue = single["revenue"].fillna(0.0).to_numpy(dtype=float)
         per: dict[str, list[float]] = {}
@@ -923,7 +919,7 @@ def _network_title(analysis: Analysis, n_accounts: int, lang: str) -> str:
                 t("chart.network.single_top", lang, k=k, c=int(count), name=_people([name], lang))
             )
         else:
-            findings.append(t(_plural("chart.network.single", k), lang, k=k))
+            findings.append(t("chart.network.single", lang, count=k, k=k))
     if not findings:
         return t("chart.network.none", lang, n=n_accounts)
     return t("chart.network.finding", lang, n=n_accounts, findings=lb.join_names(findings, lang))
@@ -1022,7 +1018,7 @@ def heatmap_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = Non
     if k and k == n_rows and k > 1:
         title = tb("chart.heat.title_all", lang, basis, n=n_rows)
     elif k:
-        title = tb(_plural("chart.heat.title", k), lang, basis, k=k, n=n_rows)
+        title = tb("chart.heat.title", lang, basis, count=k, k=k, n=n_rows)
     else:  # no account rests on one person: say how far the largest share goes
         top = float(values.max()) if values.size else 0.0
         title = tb("chart.heat.title_none", lang, basis, n=n_rows, top=lb.percent(top, lang))

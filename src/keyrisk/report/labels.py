@@ -152,9 +152,11 @@ def bus_method(bus: BusFactor, lang: str) -> str:
     >>> from keyrisk.portfolio import BusFactor
     >>> b = BusFactor(3, ("A", "B", "C"), "greedy upper bound", 2, (1.0, 2.0, 3.0), 3.0, 0.0)
     >>> bus_method(b, "en")
-    'greedy search (upper bound); upper bound; lower bound: 2'
+    'greedy upper bound; proven lower bound: 2'
+    >>> bus_method(b, "fr").replace(NBSP, " ")
+    'estimation haute (recherche approchée) ; minimum prouvé : 2'
     >>> bus_method(BusFactor(2, ("A", "B"), "exact", 2, (1.0, 2.0), 2.0, 0.0), "fr")
-    'exacte'
+    'calcul exact'
     """
     text = t(f"method.{bus.method}", lang)
     if not bus.is_exact and bus.lower_bound is not None:
