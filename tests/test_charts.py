@@ -271,7 +271,7 @@ def test_titles_name_at_most_three_people(crowd: Analysis) -> None:
     assert (
         title(en)
         .replace("\n", " ")
-        .startswith("If 53 people leave (including Staff 129, Staff 128 and Staff 127), 50%")
+        .startswith("If 53 people leave (including Staff 129, Staff 128 and Staff 127), 50.0%")
     )
 
 
@@ -360,7 +360,7 @@ def test_clients_title_writes_numbers_as_the_report() -> None:
     acc = pd.DataFrame({"account": [f"C{i:04d}" for i in range(n)], "revenue": [1.0] * n})
     a = analyse(Dataset.from_frames(frame, acc))
     assert title(charts.clients_chart(a, lang="fr")) == (
-        f"1{NBSP}200 clients font la moitié du CA ; le premier pèse <{NBSP}1{NBSP}%"
+        f"1\u202f200 clients font la moitié du CA{NBSP}; le premier pèse <{NBSP}0,1{NBSP}%"
     )
 
 

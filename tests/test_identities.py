@@ -175,4 +175,4 @@ def test_the_quality_sheet_carries_the_aliases_block() -> None:
     sheet = quality_sheet(analyse(ds), "fr")
     block = next(b for b in sheet.blocks if isinstance(b, Table) and b.columns[0].field == "line")
     assert block.rows == [("[aliases.staff]",), ('"J. Lefevre" = "Jean Lefèvre"',)]
-    assert block.title == "Noms proches : lignes à copier dans keyrisk.toml"
+    assert block.title == "Noms proches\u00a0: lignes à copier dans keyrisk.toml"

@@ -311,7 +311,7 @@ HEADLINES = {
     ),
     "maven_crm": "4,3 % du chiffre d'affaires repose sur une seule personne par compte",
     "northwind": "16,7 % du chiffre d'affaires repose sur une seule personne par compte",
-    "northwind_dirty": "16,9 % du chiffre d'affaires repose sur une seule personne par compte",
+    "northwind_dirty": "16,7 % du chiffre d'affaires repose sur une seule personne par compte",
     "northwind_fr_excel": "16,7 % du chiffre d'affaires repose sur une seule personne par compte",
     "olist_marketing_funnel": (
         "81,2 % du chiffre d'affaires repose sur 4ef15afb4b2723d8f3d81e51ec7afefe"

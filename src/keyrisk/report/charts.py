@@ -376,7 +376,7 @@ def revenue_held_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None 
     >>> from keyrisk import Dataset, analyse
     >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Bob"]}))
     >>> revenue_held_chart(analyse(ds), lang="en").axes[0].get_title(loc="left")
-    'Ann alone holds 50% of the accounts'
+    'Ann alone holds 50.0% of the accounts'
     """
     check_lang(lang)
     basis = analysis.revenue_basis
@@ -620,7 +620,9 @@ def _orphan_title(analysis: Analysis, lang: str) -> str:
         )
     if bus.value is None or not bus.staff:
         return t(
-            "chart.orphan.title_none", lang, target=lb.percent(analysis.settings.coverage, lang)
+            "chart.orphan.title_none",
+            lang,
+            target=lb.percent(analysis.settings.coverage, lang, None),
         )
     people = list(bus.staff[: bus.value])
     reached = bus.cumulative[len(people) - 1] if bus.cumulative else bus.target
@@ -689,7 +691,7 @@ def orphaned_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = No
     ax.grid(axis="y", color="#E0E0E0")
     _clean(ax)
     _title(ax, _orphan_title(analysis, lang))
-    target = t("chart.orphan.target", lang, target=lb.percent(coverage, lang))
+    target = t("chart.orphan.target", lang, target=lb.percent(coverage, lang, None))
     shown = range(n + 1) if n <= _NAMED_STEPS else sorted({0, n})
     _place_labels(
         ax,

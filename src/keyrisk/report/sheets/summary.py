@@ -59,7 +59,7 @@ def _bus_row(label: str, bus: BusFactor, total: float, lang: str, basis: str) ->
     reached = bus.cumulative[len(people) - 1] if bus.cumulative else bus.target
     method = lb.bus_method(bus, lang)
     note = t(
-        "note.bus",
+        "note.bus.count" if basis == "count" else "note.bus",
         lang,
         people=lb.join_names(people, lang),
         share=lb.percent(reached / total, lang, 1),  # the headline's figure
@@ -207,17 +207,8 @@ def coverage(analysis: Analysis, lang: str) -> KeyValues:
     ]
     if len(dates):
         start, end = pd.Timestamp(dates.min()).date(), pd.Timestamp(dates.max()).date()
-        rows.append(
-            KeyValue(
-                t("cov.period", lang),
-                t(
-                    "cov.period_value",
-                    lang,
-                    start=lb.date(start, lang),
-                    end=lb.date(end, lang),
-                ),
-            )
-        )
+        rows.append(KeyValue(t("cov.first_activity", lang), start, "date"))
+        rows.append(KeyValue(t("cov.last_activity", lang), end, "date"))
     rows.append(
         KeyValue(t("cov.as_of", lang), analysis.as_of, "date" if analysis.as_of else "text")
     )
