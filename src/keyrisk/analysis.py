@@ -24,6 +24,7 @@ import pandas as pd
 
 from keyrisk import portfolio as pf
 from keyrisk import scoring
+from keyrisk._html import frame_table
 from keyrisk.errors import UsageError
 from keyrisk.graph import build_graph
 from keyrisk.ingest.values import fold
@@ -855,24 +856,6 @@ class Analysis:
         ]
         rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in figures)
 
-        def table(frame: pd.DataFrame, cols: list[str]) -> str:
-            head = "".join(f"<th>{esc(c)}</th>" for c in cols)
-            body = []
-            for rec in frame[cols].head(10).astype(object).itertuples(index=False):
-                cells = []
-                for v in rec:
-                    if isinstance(v, tuple):
-                        text = ", ".join(map(str, v))
-                    elif v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-                        text = ""
-                    elif isinstance(v, float):
-                        text = f"{v:,.2f}"
-                    else:
-                        text = str(v)
-                    cells.append(f"<td>{esc(text)}</td>")
-                body.append("<tr>" + "".join(cells) + "</tr>")
-            return f"<table><tr>{head}</tr>{''.join(body)}</table>"
-
         acc_cols = ["account", "risk_level", "revenue", "bus_factor", "holders", "top_staff"]
         staff_cols = ["staff", "active", "n_held", "n_sole", "revenue_held", "revenue_sole"]
         return (
@@ -880,9 +863,9 @@ class Analysis:
             f"<p><strong>{esc(p.headline)}</strong></p>"
             f"<table>{rows}</table>"
             "<h4>Riskiest accounts</h4>"
-            f"{table(self.accounts, acc_cols)}"
+            f"{frame_table(self.accounts, acc_cols, 10)}"
             "<h4>Staff</h4>"
-            f"{table(self.staff, staff_cols)}"
+            f"{frame_table(self.staff, staff_cols, 10)}"
             "</div>"
         )
 

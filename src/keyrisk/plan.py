@@ -48,6 +48,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from keyrisk import portfolio as pf
+from keyrisk._html import frame_table
 from keyrisk.errors import UsageError
 
 __all__ = [
@@ -1110,21 +1111,6 @@ class Plan:
             f"<tr><th>{esc(k)}</th><td>{esc(x)}</td><td>{esc(y)}</td></tr>" for k, x, y in rows
         )
         cols = ["account", "revenue", "holders", "proposed_owner", "backup", "why", "reason"]
-        head = "".join(f"<th>{esc(c)}</th>" for c in cols)
-        body = []
-        for rec in self.assignments[cols].head(15).astype(object).itertuples(index=False):
-            cells = []
-            for v in rec:
-                if isinstance(v, tuple):
-                    text = ", ".join(map(str, v))
-                elif v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-                    text = ""
-                elif isinstance(v, float):
-                    text = f"{v:,.0f}"
-                else:
-                    text = str(v)
-                cells.append(f"<td>{esc(text)}</td>")
-            body.append("<tr>" + "".join(cells) + "</tr>")
         return (
             '<div class="keyrisk-plan">'
             f"<p><strong>{esc(self.headline())}</strong></p>"
@@ -1132,7 +1118,7 @@ class Plan:
             f"{self.n_owners} owners proposed, {self.n_unassigned} unassigned. "
             f"{esc(self.method)}; {esc(self.status)}.</p>"
             f"<table><tr><th></th><th>before</th><th>after</th></tr>{figs}</table>"
-            f"<table><tr>{head}</tr>{''.join(body)}</table>"
+            f"{frame_table(self.assignments, cols, 15, decimals=0)}"
             "</div>"
         )
 
