@@ -260,6 +260,16 @@ def _raw_column(raw: RawTable, headers: Sequence[str]) -> pd.Series:
     return _column(raw, headers)
 
 
+def _field_cells(
+    raw: RawTable, mapping: ColumnMapping, fieldname: str
+) -> tuple[str, pd.Series] | None:
+    """The header as shown in problems and the raw cells of a mapped field; None if unmapped."""
+    headers = mapping.columns.get(fieldname)
+    if not headers:
+        return None
+    return " + ".join(headers), _raw_column(raw, headers)
+
+
 def _is_french(mapping: ColumnMapping) -> bool:
     layout = mapping.layout.casefold()
     return "french" in layout or "(fr" in layout or "français" in layout
@@ -287,11 +297,10 @@ def _dates(
     among: np.ndarray | None = None,
 ) -> tuple[pd.Series, str | None]:
     """Parse a date field; ``among`` restricts it (values and problems) to some rows."""
-    headers = mapping.columns.get(fieldname)
-    if not headers:
+    field = _field_cells(raw, mapping, fieldname)
+    if field is None:
         return pd.Series(pd.NaT, index=raw.data.index, dtype="datetime64[ns]"), None
-    header = " + ".join(headers)
-    cells = _raw_column(raw, headers)
+    header, cells = field
     if among is not None:
         cells = cells[among]
     order = opts.dates
@@ -352,11 +361,10 @@ def _dates(
 def _numbers(
     raw: RawTable, rows: _Rows, mapping: ColumnMapping, fieldname: str
 ) -> pd.Series | None:
-    headers = mapping.columns.get(fieldname)
-    if not headers:
+    field = _field_cells(raw, mapping, fieldname)
+    if field is None:
         return None
-    header = " + ".join(headers)
-    cells = _raw_column(raw, headers)
+    header, cells = field
     parsed = parse_numbers(cells)
     rows.flag(
         parsed.bad.to_numpy(),
@@ -373,11 +381,10 @@ def _probabilities(
     raw: RawTable, rows: _Rows, mapping: ColumnMapping, fieldname: str
 ) -> pd.Series | None:
     """A probability column: ``0.15``, ``0,15`` or ``15%``; outside [0, 1] is left empty."""
-    headers = mapping.columns.get(fieldname)
-    if not headers:
+    field = _field_cells(raw, mapping, fieldname)
+    if field is None:
         return None
-    header = " + ".join(headers)
-    cells = _raw_column(raw, headers)
+    header, cells = field
     text = _as_text(cells)
     percent = text.str.strip().str.endswith("%").fillna(False).to_numpy(dtype=bool)
     stripped = text.str.strip().str.rstrip("%").str.strip()
