@@ -617,6 +617,27 @@ class Analysis:
 
     # --- continuity plan, layers, weak signals, simulation ------------------------------
     @cached_property
+    def figures(self) -> Figures:
+        """The portfolio figures a plan is judged by (summary.json's top level has them too).
+
+        Returns
+        -------
+        keyrisk.plan.Figures
+            Taken from :attr:`portfolio`; :meth:`Figures.as_dict` gives the keys and values of
+            summary.json's top level and of its ``plan.before`` and ``plan.after``.
+        """
+        p = self.portfolio
+        return Figures(
+            revenue_bus_factor=p.revenue_bus_factor,
+            account_bus_factor=p.account_bus_factor,
+            single_holder_revenue_share=p.single_holder_revenue_share,
+            orphaned_accounts=p.orphaned_accounts,
+            orphaned_revenue=p.orphaned_revenue,
+            top_departure=p.top_departure,
+            top_pair=p.top_pair,
+        )
+
+    @cached_property
     def _plans(self) -> dict[tuple[Any, ...], Plan]:
         return {}
 
@@ -649,18 +670,7 @@ class Analysis:
         s.replace(max_new_backups=mnb, capacity_ratio=ratio)  # validates them
         key = (names, mnb, float(ratio))
         if key not in self._plans:
-            before = None
-            if not names:
-                p = self.portfolio
-                before = Figures(
-                    revenue_bus_factor=p.revenue_bus_factor,
-                    account_bus_factor=p.account_bus_factor,
-                    single_holder_revenue_share=p.single_holder_revenue_share,
-                    orphaned_accounts=p.orphaned_accounts,
-                    orphaned_revenue=p.orphaned_revenue,
-                    top_departure=p.top_departure,
-                    top_pair=p.top_pair,
-                )
+            before = None if names else self.figures
             self._plans[key] = continuity_plan(
                 self.holders,
                 self.accounts,
@@ -791,13 +801,8 @@ class Analysis:
             "total_revenue": p.total_revenue,
             "revenue_known": self.revenue_basis == "revenue",
             "revenue_basis": self.revenue_basis,
-            "revenue_bus_factor": pf.bus_factor_dict(p.revenue_bus_factor),
-            "account_bus_factor": pf.bus_factor_dict(p.account_bus_factor),
-            "top_departure": pf.departure_summary(p.top_departure),
-            "top_pair": pf.departure_summary(p.top_pair),
-            "single_holder_revenue_share": p.single_holder_revenue_share,
-            "orphaned_accounts": p.orphaned_accounts,
-            "orphaned_revenue": p.orphaned_revenue,
+            # the figures of the plan's before and after, by the same function
+            **self.figures.as_dict(),
             "client_concentration": {
                 "hhi": c.hhi,
                 "us_2023_band": c.us_2023_band,

@@ -166,6 +166,44 @@ def _method_options(func: F) -> F:
     return func
 
 
+def _plan_options(func: F) -> F:
+    """The parameters of the continuity plan and of the simulation (Settings names)."""
+    options = [
+        click.option(
+            "--max-new-backups",
+            type=int,
+            help="Most new accounts (backups, owners) the plan gives one person (default 10).",
+        ),
+        click.option(
+            "--capacity-ratio",
+            type=float,
+            help="No one holds more than this times the team's median accounts held (1.5).",
+        ),
+        click.option(
+            "--turnover-rate",
+            type=float,
+            help="Yearly probability that a person leaves, for the simulation (0.15).",
+        ),
+        click.option("--draws", type=int, help="Monte-Carlo draws of the simulation (20000)."),
+        click.option("--seed", type=int, help="Seed of the simulation (0)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+#: The Settings names :func:`_plan_options` gives.
+PLAN_PARAMS = ("max_new_backups", "capacity_ratio", "turnover_rate", "draws", "seed")
+
+
+def _currency_option(func: F) -> F:
+    return click.option(
+        "--currency",
+        metavar="CODE",
+        help="ISO 4217 code of the amounts (EUR, USD...); wins over keyrisk.toml and the data.",
+    )(func)
+
+
 def _report_options(func: F) -> F:
     options = [
         click.option("--company", help="Company the report is for (Summary, page header)."),
@@ -204,6 +242,8 @@ def _load_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
         "encoding": opts.get("encoding"),
         "header_row": opts.get("header_row"),
     }
+    if opts.get("currency") is not None:
+        kwargs["currency"] = opts["currency"]
     order = _date_order(opts)
     if order != "auto":
         kwargs["dates"] = order
@@ -245,6 +285,7 @@ def _method_params(opts: dict[str, Any]) -> dict[str, Any]:
         "inactive_days",
         "revenue_days",
         "coverage",
+        *PLAN_PARAMS,
     ):
         if opts.get(name) is not None:
             params[name] = opts[name]
@@ -372,6 +413,8 @@ def _run_report(
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @_ingest_options
 @_method_options
+@_plan_options
+@_currency_option
 @click.option(
     "--out", type=click.Path(file_okay=False), help="Output folder (default under reports/)."
 )
@@ -439,6 +482,7 @@ def demo(out: str | None, lang: str, quiet: bool, **handover: Any) -> int:
 )
 @_ingest_options
 @_method_options
+@_currency_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @_lang_option
 def whatif(
@@ -454,6 +498,57 @@ def whatif(
         click.echo(json.dumps(keyrisk.departure_dict(result), ensure_ascii=False, indent=2))
         return EXIT_OK
     click.echo(keyrisk.format_departure(result, analysis, lang=lang))
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--leave",
+    "leave",
+    multiple=True,
+    help="Plan for the departure of this staff member (accents and case may be left out). "
+    "Repeatable.",
+)
+@_ingest_options
+@_method_options
+@_plan_options
+@_currency_option
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Accounts listed (largest revenue first).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as one JSON object.")
+@_lang_option
+def plan(
+    inputs: tuple[str, ...],
+    leave: tuple[str, ...],
+    top: int,
+    as_json: bool,
+    lang: str,
+    **opts: Any,
+) -> int:
+    """Print the continuity plan: a backup for every account resting on one person or none.
+
+    The plan is chosen at once for the whole team, under each person's capacity; its effect is
+    shown in the method's figures (before -> after), with the accounts left unassigned and why.
+    """
+    from keyrisk.report.plan_text import format_plan, plan_dict
+
+    params = _method_params(opts)
+    keyrisk.Settings(**params)  # bad method parameters: a usage error before any reading
+    dataset = keyrisk.load(list(inputs), **_load_kwargs(opts))
+    analysis = keyrisk.analyse(dataset, **params)
+    chosen = analysis.plan(list(leave))
+    if as_json:
+        data = plan_dict(chosen, lang, layers=analysis.layers, accounts=True)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        return EXIT_OK
+    simulation = None if leave else analysis.simulate(plan=chosen)
+    click.echo(format_plan(analysis, chosen, lang=lang, top=top, simulation=simulation))
     return EXIT_OK
 
 

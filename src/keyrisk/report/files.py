@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 import pandas as pd
 
 from keyrisk.report.labels import check_lang
+from keyrisk.report.plan_text import LAYER_COLUMNS, PLAN_COLUMNS, SIGNAL_COLUMNS
 from keyrisk.report.safety import safe_frame
 
 if TYPE_CHECKING:
@@ -30,8 +31,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACCOUNT_CSV_COLUMNS",
+    "LAYER_CSV_COLUMNS",
+    "PLAN_CSV_COLUMNS",
+    "SIGNAL_CSV_COLUMNS",
     "STAFF_CSV_COLUMNS",
     "STAGING_PREFIX",
+    "TABLE_FILES",
     "ItemInUse",
     "atomic_write",
     "staged_folder",
@@ -75,6 +80,19 @@ STAFF_CSV_COLUMNS = [
     "department",
     "gone_reason",
 ]
+#: Columns of plan.csv, layers.csv and signals.csv, in order (docs/api-contract.md).
+PLAN_CSV_COLUMNS = PLAN_COLUMNS
+LAYER_CSV_COLUMNS = LAYER_COLUMNS
+SIGNAL_CSV_COLUMNS = SIGNAL_COLUMNS
+#: The files :func:`write_tables` writes, in order.
+TABLE_FILES = (
+    "accounts.csv",
+    "staff.csv",
+    "plan.csv",
+    "layers.csv",
+    "signals.csv",
+    "summary.json",
+)
 
 
 def _default_mode() -> int:
@@ -147,7 +165,8 @@ def write_tables(
     sep: str = ",",
     decimal: str = ".",
 ) -> list[Path]:
-    """Write accounts.csv, staff.csv and summary.json into ``out``; return their paths.
+    """Write accounts.csv, staff.csv, plan.csv, layers.csv, signals.csv and summary.json into
+    ``out``; return their paths.
 
     Parameters
     ----------
@@ -156,7 +175,8 @@ def write_tables(
         The folder.
     lang : str, default "en"
         The language of summary.json's ``headline`` and ``warnings`` (``lang`` says which;
-        ``headline_en`` is the headline in English, for scripts).
+        ``headline_en`` is the headline in English, for scripts) and of plan.csv's ``why``,
+        ``owner_why`` and ``reason``.
     sep : str, default ","
         The CSV separator (``";"`` for a French Excel).
     decimal : str, default "."
@@ -167,23 +187,36 @@ def write_tables(
     The CSV files are UTF-8 with a byte-order mark (Excel then reads them as UTF-8), and a field
     holding the separator, a quote or a line break is quoted. Text cells go through
     :func:`keyrisk.report.safety.safe_text` (no formula injection); holders are joined by
-    ``"; "``.
+    ``"; "``. The plan is :meth:`Analysis.plan` with its default arguments (the settings'
+    ``max_new_backups`` and ``capacity_ratio``); the simulation :meth:`Analysis.simulate`
+    (``draws``, ``seed``, ``turnover_rate``). Columns and keys: docs/api-contract.md.
     """
+    from keyrisk.report.plan_text import layers_dict, plan_dict, plan_frame, simulation_dict
     from keyrisk.report.text import headline
 
     out = Path(out)
+    lang = check_lang(lang)
     accounts = analysis.accounts
     staff = analysis.staff
-    paths = [out / "accounts.csv", out / "staff.csv", out / "summary.json"]
+    paths = [out / name for name in TABLE_FILES]
     account_cols = [c for c in ACCOUNT_CSV_COLUMNS if c in accounts.columns]
     _csv(accounts[account_cols], paths[0], sep, decimal)
     _csv(staff[[c for c in STAFF_CSV_COLUMNS if c in staff.columns]], paths[1], sep, decimal)
-    lang = check_lang(lang)
+    plan = analysis.plan()
+    layers = analysis.layers
+    signals = analysis.signals
+    _csv(plan_frame(plan, lang, layers), paths[2], sep, decimal)
+    _csv(layers[LAYER_CSV_COLUMNS], paths[3], sep, decimal)
+    _csv(signals.table[SIGNAL_CSV_COLUMNS], paths[4], sep, decimal)
     summary = analysis.summary(lang)
     summary["lang"] = lang
     summary["headline"] = headline(analysis, lang)
     summary["headline_en"] = headline(analysis, "en")
-    with atomic_write(paths[2]) as handle:
+    summary["plan"] = plan_dict(plan, lang)
+    summary["layers"] = layers_dict(layers)
+    summary["signals"] = signals.summary_dict()
+    summary["simulation"] = simulation_dict(analysis.simulate(plan=plan))
+    with atomic_write(paths[5]) as handle:
         json.dump(summary, handle, ensure_ascii=False, indent=2, allow_nan=False)
         handle.write("\n")
     return paths

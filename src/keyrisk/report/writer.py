@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from keyrisk.errors import OutputError, Terminated, UsageError
-from keyrisk.report.files import ItemInUse, staged_folder, write_tables
+from keyrisk.report.files import TABLE_FILES, ItemInUse, staged_folder, write_tables
 from keyrisk.report.labels import check_lang, t
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ __all__ = [
 #: File name of the workbook inside the output folder.
 WORKBOOK_NAME = "keyrisk-report.xlsx"
 #: Files written at the top of the output folder (the charts go into its ``charts/`` folder).
-TOP_FILES = ("accounts.csv", "staff.csv", "summary.json", WORKBOOK_NAME)
+TOP_FILES = (*TABLE_FILES, WORKBOOK_NAME)
 #: Everything the report owns in the output folder (replaced at each run).
 REPORT_ITEMS = (*TOP_FILES, "charts")
 #: Separators the CSV files may use.
@@ -218,7 +218,8 @@ def write_report(
     Returns
     -------
     list of pathlib.Path
-        accounts.csv, staff.csv, summary.json, charts/*.png, keyrisk-report.xlsx.
+        accounts.csv, staff.csv, plan.csv, layers.csv, signals.csv, summary.json,
+        charts/*.png, keyrisk-report.xlsx.
 
     Raises
     ------
