@@ -146,6 +146,7 @@ def test_report_succeeds(run: Run) -> None:
     assert run.code == 0, run.stderr
     names = {p.name for p in run.out.iterdir()}
     assert {"accounts.csv", "staff.csv", "summary.json"} <= names
+    assert {"plan.csv", "layers.csv", "signals.csv"} <= names  # scanned for names below
 
 
 def test_no_staff_name_in_any_output(run: Run) -> None:

@@ -96,6 +96,7 @@ def _report(tmp: Path, lang: str) -> Run:
     for argv in (
         ["demo", "--out", str(out), "--lang", lang],
         ["whatif", *files, *options, *leave, "--lang", lang],
+        ["plan", *files, *options, "--lang", lang],
     ):
         stdout, stderr = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
