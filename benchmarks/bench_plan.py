@@ -7,7 +7,9 @@ times, each on the same analysis:
 - ``plan``: :meth:`keyrisk.Analysis.plan` (candidates, the optimisation, the figures after);
 - ``simulation``: :meth:`keyrisk.Analysis.simulate` with and without the plan (the default
   20,000 draws);
-- ``layers`` and ``signals``.
+- ``layers`` and ``signals``;
+- ``csv``: writing plan.csv, layers.csv and signals.csv as the report does (the plan's words,
+  safe text, UTF-8 with BOM), once the plan, layers and signals are computed.
 
 Prints one JSON line with the times, their ratio to the analysis time and the plan's figures.
 
@@ -22,6 +24,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -77,6 +80,17 @@ def main() -> None:
     _ = an.signals
     t_signals = time.perf_counter() - t0
 
+    from keyrisk.report.files import LAYER_CSV_COLUMNS, SIGNAL_CSV_COLUMNS, _csv
+    from keyrisk.report.plan_text import plan_frame
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        _csv(plan_frame(plan, "fr", an.layers), Path(tmp) / "plan.csv", ";", ",")
+        _csv(an.layers[LAYER_CSV_COLUMNS], Path(tmp) / "layers.csv", ";", ",")
+        _csv(an.signals.table[SIGNAL_CSV_COLUMNS], Path(tmp) / "signals.csv", ";", ",")
+        t_csv = time.perf_counter() - t0
+        csv_bytes = sum(f.stat().st_size for f in Path(tmp).iterdir())
+
     p = an.portfolio
     result = {
         "rows": len(ds.interactions),
@@ -88,10 +102,13 @@ def main() -> None:
         "simulation_s": round(t_sim, 2),
         "layers_s": round(t_layers, 2),
         "signals_s": round(t_signals, 2),
+        "csv_s": round(t_csv, 2),
+        "csv_mb": round(csv_bytes / 1e6, 1),
         "plan_ratio": round(t_plan / t_analysis, 2),
         "simulation_ratio": round(t_sim / t_analysis, 2),
         "layers_ratio": round(t_layers / t_analysis, 2),
         "signals_ratio": round(t_signals / t_analysis, 2),
+        "csv_ratio": round(t_csv / t_analysis, 2),
         "fragile_accounts": plan.n_fragile,
         "candidates": len(plan.candidates),
         "backups": plan.n_backups,

@@ -9,6 +9,7 @@ unassigned are worded again from those facts in the report's language, and codes
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
@@ -144,7 +145,9 @@ def evidence(row: Any, lang: str) -> str:
     return lb.t("cli.plan.sep", lang).join(parts)
 
 
-def reason(code: str, owner: bool, names: Sequence[str], lang: str) -> str:
+def reason(
+    code: str, owner: bool, names: Sequence[str], lang: str, total: int | None = None
+) -> str:
     """Return why an account is left short, in ``lang``.
 
     Parameters
@@ -156,6 +159,9 @@ def reason(code: str, owner: bool, names: Sequence[str], lang: str) -> str:
     names : sequence of str
         The candidates not chosen, most familiar first (for "capacity").
     lang : str
+    total : int, optional
+        How many candidates were not chosen, when ``names`` holds the first ones only
+        (default ``len(names)``).
 
     Examples
     --------
@@ -164,14 +170,26 @@ def reason(code: str, owner: bool, names: Sequence[str], lang: str) -> str:
     >>> reason("capacity", True, [f"P{i}" for i in range(7)], "en")
     'no owner: every candidate is at capacity (P0, P1, P2, P3, P4 and 2 more)'
     """
-    what = lb.t("cli.plan.no_owner" if owner else "cli.plan.no_backup", lang)
     if code == "no candidate":
-        return lb.t("cli.plan.reason.no_candidate", lang, what=what)
+        return _words("cli.plan.reason.no_candidate", owner, 0, lang)
     shown = ", ".join(names[:_NAMES_SHOWN])
-    more = len(names) - _NAMES_SHOWN
+    more = (len(names) if total is None else total) - _NAMES_SHOWN
     if more > 0:
-        shown = lb.tn("cli.plan.names_more", more, lang, names=shown)
-    return lb.t("cli.plan.reason.capacity", lang, what=what, names=shown)
+        shown = _words("cli.plan.names_more", owner, more, lang).replace(_SLOT, shown)
+    return _words("cli.plan.reason.capacity", owner, 0, lang).replace(_SLOT, shown)
+
+
+#: Stands for the names in a cached sentence (a character no catalogue entry holds).
+_SLOT: Final = "\x00"
+
+
+@functools.lru_cache(maxsize=256)
+def _words(key: str, owner: bool, n: int, lang: str) -> str:
+    """A sentence of :func:`reason` with :data:`_SLOT` for the names (read once per key)."""
+    what = lb.t("cli.plan.no_owner" if owner else "cli.plan.no_backup", lang)
+    if key == "cli.plan.names_more":
+        return lb.tn(key, n, lang, names=_SLOT)
+    return lb.t(key, lang, what=what, names=_SLOT)
 
 
 def plan_frame(plan: Plan, lang: str, layers: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -202,13 +220,21 @@ def plan_frame(plan: Plan, lang: str, layers: pd.DataFrame | None = None) -> pd.
     }
     # the candidates not chosen, most familiar first (cands is sorted so)
     rest: dict[str, list[str]] = {}
-    short = set(a.loc[a["reason_code"].notna(), "account"].astype(str))
-    if short:
-        left = cands[~cands["chosen"].astype(bool) & cands["account"].astype(str).isin(short)]
-        for acc, who in zip(
-            left["account"].astype(str).tolist(), left["staff"].astype(str).tolist(), strict=True
-        ):
-            rest.setdefault(acc, []).append(who)
+    n_rest: dict[str, int] = {}
+    short = pd.Index(a.loc[a["reason_code"].notna(), "account"].astype(str).unique(), dtype=object)
+    if len(short):
+        acc_all = cands["account"].to_numpy(dtype=object)
+        mask = ~cands["chosen"].to_numpy(dtype=bool) & (short.get_indexer(acc_all) >= 0)
+        left = pd.DataFrame(
+            {
+                "account": acc_all[mask],
+                "staff": cands["staff"].to_numpy(dtype=object)[mask],
+            }
+        )
+        n_rest = left.groupby("account", sort=False).size().to_dict()
+        heads = left.groupby("account", sort=False).head(_NAMES_SHOWN)
+        for acc, who in zip(heads["account"].tolist(), heads["staff"].tolist(), strict=True):
+            rest.setdefault(str(acc), []).append(str(who))
     why: list[str | None] = []
     owner_why: list[str | None] = []
     reasons: list[str | None] = []
@@ -226,7 +252,8 @@ def plan_frame(plan: Plan, lang: str, layers: pd.DataFrame | None = None) -> pd.
         owner_why.append(None if o_row is None else evidence(o_row, lang))
         if isinstance(code, str):
             lacks_owner = bus == 0 and not isinstance(owner, str)
-            reasons.append(reason(code, lacks_owner, rest.get(acc, []), lang))
+            names = rest.get(acc, [])
+            reasons.append(reason(code, lacks_owner, names, lang, n_rest.get(acc, len(names))))
         else:
             reasons.append(None)
     out = a.assign(why=why, owner_why=owner_why, reason=reasons)
@@ -483,6 +510,10 @@ def format_plan(
         more = len(unassigned) - top
         if more > 0:
             lines.append("  " + lb.tn("cli.plan.more", more, lang))
+        if "capacity" in counts.index:
+            ratio = lb.number(plan.capacity_ratio, lang, None)
+            hint = lb.t("cli.plan.capacity_hint", lang, max_new=plan.max_new_backups, ratio=ratio)
+            lines.append(hint)
     if simulation is not None and simulation.with_plan is not None:
         w, p = simulation.without_plan, simulation.with_plan
         lines += [

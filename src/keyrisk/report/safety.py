@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -70,8 +71,25 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         series = out[col]
         if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
-            out[col] = series.map(_safe_cell).astype(object)
+            out[col] = series.map(_memo(_safe_cell)).astype(object)
     return out
+
+
+def _memo(func: Callable[[object], object]) -> Callable[[object], object]:
+    """``func`` computed once per distinct text (a column repeats its values); other values
+    (numbers, tuples: ``1 == True`` must not share a result) each time."""
+    seen: dict[str, object] = {}
+
+    def cell(value: object) -> object:
+        if type(value) is not str:
+            return func(value)
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = result = func(value)
+            return result
+
+    return cell
 
 
 def _safe_cell(value: object) -> object:
