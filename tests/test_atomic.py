@@ -310,7 +310,17 @@ def test_user_files_stay_and_old_charts_go(analysis: Analysis, out: Path) -> Non
     assert not (out / "charts" / "from-an-old-version.png").exists()
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
-        ["accounts.csv", "staff.csv", "summary.json", WORKBOOK_NAME, "charts", "notes.txt"]
+        [
+            "accounts.csv",
+            "staff.csv",
+            "plan.csv",
+            "layers.csv",
+            "signals.csv",
+            "summary.json",
+            WORKBOOK_NAME,
+            "charts",
+            "notes.txt",
+        ]
     )
     assert sorted(written) == sorted(
         p for p in out.rglob("*") if p.is_file() and p.name != "notes.txt"
