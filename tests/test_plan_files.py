@@ -322,7 +322,10 @@ def test_config_analysis_reaches_the_plan_and_the_command_line_wins(
 def test_report_takes_the_plan_options(
     capsys: pytest.CaptureFixture[str], team: Path, tmp_path: Path, monkeypatch: Any
 ) -> None:
+    seen: list[str | None] = []
+
     def write(analysis: keyrisk.Analysis, out: Path, **_: object) -> list[Path]:
+        seen.append(analysis.dataset.currency)
         return write_tables(analysis, out)
 
     monkeypatch.setattr(keyrisk, "write_report", write)
@@ -337,6 +340,18 @@ def test_report_takes_the_plan_options(
     assert (s["simulation"]["draws"], s["simulation"]["seed"]) == (1000, 7)
     assert s["simulation"]["mean_probability"] == 0.5
     assert s["plan"]["max_new_backups"] == 1
+    assert seen == ["USD"]
+
+
+def test_whatif_takes_the_currency(capsys: pytest.CaptureFixture[str], team: Path) -> None:
+    code, out, err = run(capsys, "whatif", team, "--leave", "Ann", "--lang", "en")
+    assert code == 0, err
+    assert "US$" not in out
+    code, out, err = run(
+        capsys, "whatif", team, "--leave", "Ann", "--lang", "en", "--currency", "USD"
+    )
+    assert code == 0, err
+    assert "US$600" in out
 
 
 @pytest.mark.slow
