@@ -211,6 +211,7 @@ def test_summary_json_is_strict_without_revenue(tmp_path: Path) -> None:
     _, out, _ = tables(tmp_path, analyse(Dataset.from_frames(inter)))
     s = strict_json(out / "summary.json")
     assert s["plan"]["fragile_accounts"] >= 1
+    assert "the portfolio bus factor" in s["plan"]["headline"]  # no revenue: accounts count
 
 
 # --- the command line --------------------------------------------------------------------------

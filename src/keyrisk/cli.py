@@ -544,7 +544,9 @@ def plan(
     analysis = keyrisk.analyse(dataset, **params)
     chosen = analysis.plan(list(leave))
     if as_json:
-        data = plan_dict(chosen, lang, layers=analysis.layers, accounts=True)
+        data = plan_dict(
+            chosen, lang, basis=analysis.revenue_basis, layers=analysis.layers, accounts=True
+        )
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         return EXIT_OK
     simulation = None if leave else analysis.simulate(plan=chosen)

@@ -212,7 +212,7 @@ def write_tables(
     summary["lang"] = lang
     summary["headline"] = headline(analysis, lang)
     summary["headline_en"] = headline(analysis, "en")
-    summary["plan"] = plan_dict(plan, lang)
+    summary["plan"] = plan_dict(plan, lang, basis=analysis.revenue_basis)
     summary["layers"] = layers_dict(layers)
     summary["signals"] = signals.summary_dict()
     summary["simulation"] = simulation_dict(analysis.simulate(plan=plan))

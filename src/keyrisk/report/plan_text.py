@@ -268,15 +268,16 @@ def plan_frame(plan: Plan, lang: str, layers: pd.DataFrame | None = None) -> pd.
     return out.astype(dict.fromkeys(text, _STRING))
 
 
-def plan_headline(plan: Plan, lang: str) -> str:
-    """Return the effect of the plan on the revenue bus factor, one sentence in ``lang``."""
+def plan_headline(plan: Plan, lang: str, basis: str = "revenue") -> str:
+    """Return the effect of the plan on the revenue bus factor, one sentence in ``lang``
+    (the portfolio bus factor in ``"count"`` basis, when the data has no revenue)."""
     n = plan.n_backups + plan.n_owners
     b, a = plan.before.revenue_bus_factor.value, plan.after.revenue_bus_factor.value
     people = lb.tn("cli.plan.people", n, lang) if n else lb.t("cli.plan.nobody", lang)
     bf = _bus(b, lang), _bus(a, lang)
     if b == a:
-        return lb.t("cli.plan.effect.same", lang, people=people, before=bf[0])
-    return lb.t("cli.plan.effect", lang, people=people, before=bf[0], after=bf[1])
+        return lb.tb("cli.plan.effect.same", lang, basis, people=people, before=bf[0])
+    return lb.tb("cli.plan.effect", lang, basis, people=people, before=bf[0], after=bf[1])
 
 
 def _bus(value: int | None, lang: str) -> str:
@@ -284,7 +285,12 @@ def _bus(value: int | None, lang: str) -> str:
 
 
 def plan_dict(
-    plan: Plan, lang: str, *, layers: pd.DataFrame | None = None, accounts: bool = False
+    plan: Plan,
+    lang: str,
+    *,
+    basis: str = "revenue",
+    layers: pd.DataFrame | None = None,
+    accounts: bool = False,
 ) -> dict[str, Any]:
     """Return summary.json's ``plan`` object (plain, strict JSON data).
 
@@ -293,6 +299,8 @@ def plan_dict(
     plan : keyrisk.plan.Plan
     lang : str
         The language of ``headline`` (``headline_en`` is in English) and of the accounts' words.
+    basis : {"revenue", "count"}, default "revenue"
+        :attr:`keyrisk.analysis.Analysis.revenue_basis` (the headline's words).
     layers : pandas.DataFrame, optional
         For the layer statuses of ``accounts``.
     accounts : bool, default False
@@ -308,8 +316,8 @@ def plan_dict(
     lang = lb.check_lang(lang)
     out = plan.summary_dict()
     out["lang"] = lang
-    out["headline"] = plan_headline(plan, lang)
-    out["headline_en"] = plan_headline(plan, "en")
+    out["headline"] = plan_headline(plan, lang, basis)
+    out["headline_en"] = plan_headline(plan, "en", basis)
     if accounts:
         frame = plan_frame(plan, lang, layers)
         out["accounts"] = [
@@ -424,7 +432,7 @@ def format_plan(
     if plan.leave:
         names = lb.join_names(list(plan.leave), lang)
         lines.append(lb.t("cli.plan.leave", lang, count=len(plan.leave), people=names))
-    lines.append(plan_headline(plan, lang) + ".")
+    lines.append(plan_headline(plan, lang, basis) + ".")
     figures = [
         (
             lb.tb("cli.plan.fig.revenue_bus_factor", lang, basis),
@@ -518,9 +526,10 @@ def format_plan(
         w, p = simulation.without_plan, simulation.with_plan
         lines += [
             "",
-            lb.t(
+            lb.tb(
                 "cli.plan.simulation",
                 lang,
+                basis,
                 draws=lb.number(simulation.draws, lang),
                 seed=simulation.seed,
                 rate=lb.percent(float(simulation.probabilities.mean()), lang, None)
