@@ -263,7 +263,7 @@ def plan_frame(plan: Plan, lang: str, layers: pd.DataFrame | None = None) -> pd.
             out[layer] = out["account"].astype(str).map(status).to_numpy(dtype=object)
         else:
             out[layer] = None
-    out = out[PLAN_COLUMNS]
+    out = out[PLAN_COLUMNS].assign(familiarity=out["familiarity"].round(3))
     text = ["why", "owner_why", "reason", *_LAYERS]
     return out.astype(dict.fromkeys(text, _STRING))
 
