@@ -80,6 +80,9 @@ def test_plan_csv_has_a_row_for_every_fragile_account(tmp_path: Path) -> None:
         "",
     )
     assert acme["effort"] == "low"
+    # 0.4 contact + 0.2 x 1/3 closeness (weight 1 against Ann's 3) + 0.2 x 1 alongside (Ann's
+    # other account, Beta, is Bob's too) + 0.05 client facing = 0.7167
+    assert float(acme["familiarity"]) == 0.717
     assert acme["why"].startswith("already in contact (1 interaction")
     assert "works alongside Ann" in acme["why"]
     assert float(acme["revenue"]) == 600.0
