@@ -24,6 +24,7 @@ from keyrisk import Settings
 from keyrisk.cli import main
 from keyrisk.errors import PROBLEM_CODES
 from keyrisk.report.labels import NBSP
+from tests.conftest import read_report_csv
 
 pytestmark = pytest.mark.slow
 
@@ -108,6 +109,9 @@ def _report(tmp: Path, lang: str) -> Run:
         ]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     texts.append(("summary.json headline", summary["headline"]))
+    texts.append(("summary.json plan headline", summary["plan"]["headline"]))
+    for row in read_report_csv(out / "plan.csv"):  # the words of plan.csv follow --lang
+        texts += [(f"plan.csv {k}", row[k]) for k in ("why", "owner_why", "reason") if row[k]]
     texts += [("summary.json warning", w["message"]) for w in summary.get("warnings", [])]
     wb = openpyxl.load_workbook(out / "keyrisk-report.xlsx")
     for ws in wb.worksheets:
