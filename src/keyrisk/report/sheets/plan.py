@@ -42,6 +42,7 @@ __all__ = [
     "bus_text",
     "evidence_text",
     "plan_effect",
+    "plan_rows",
     "plan_sheet",
 ]
 
@@ -138,7 +139,7 @@ def _holders_text(holders: Any, gone: Any, lang: str) -> str:
 def _reason_text(
     rec: Any,
     others: list[str],
-    use: dict[str, tuple[int, int]],
+    use: dict[str, tuple[int, int, int]],
     lang: str,
 ) -> str | None:
     code = rec.reason_code
@@ -148,16 +149,13 @@ def _reason_text(
     what = "both" if int(rec.bus_factor) == 0 and not owner else "backup"
     if code == "no candidate":
         return t(f"cp.reason.no_candidate.{what}", lang)
-    named = [
-        t(
-            "cp.reason.usage",
-            lang,
-            name=name,
-            used=use.get(name, (0, 0))[0],
-            cap=use.get(name, (0, 0))[1],
-        )
-        for name in others[:_NAMED]
-    ]
+    named = []
+    for name in others[:_NAMED]:
+        used, allowed, held = use.get(name, (0, 0, 0))
+        if allowed == 0:
+            named.append(t("cp.reason.full", lang, name=name, count=held, held=held))
+        else:
+            named.append(t("cp.reason.usage", lang, name=name, used=used, cap=allowed))
     more = len(others) - _NAMED
     names = t("list.sep", lang).join(named)
     if more > 0:
@@ -173,10 +171,11 @@ def _layer_words(lang: str) -> dict[str, str]:
     return {s: t(f"cp.layer.{s}", lang) for s in ("ok", "weak", "missing", "unknown")}
 
 
-def plan_rows(analysis: Analysis, lang: str, limit: int = MAX_PLAN_ROWS) -> pd.DataFrame:
-    """Return the rows of the plan table (the ``limit`` largest fragile accounts), in words."""
+def plan_rows(analysis: Analysis, lang: str, limit: int | None = None) -> pd.DataFrame:
+    """Return the rows of the plan table (the ``limit`` largest fragile accounts, by default
+    :data:`MAX_PLAN_ROWS`), in words."""
     plan = analysis.plan()
-    a = plan.assignments.head(limit)
+    a = plan.assignments.head(MAX_PLAN_ROWS if limit is None else limit)
     cands = plan.candidates
     chosen = cands[cands["chosen"].to_numpy(dtype=bool)]
     keys = set(a["account"].astype(str))
@@ -190,9 +189,14 @@ def plan_rows(analysis: Analysis, lang: str, limit: int = MAX_PLAN_ROWS) -> pd.D
         others.setdefault(acc, []).append(who)
     cap = plan.capacity
     use = {
-        str(s): (int(b) + int(o), int(lim))
-        for s, b, o, lim in zip(
-            cap["staff"], cap["new_backups"], cap["new_owners"], cap["limit"], strict=True
+        str(s): (int(b) + int(o), int(lim), int(h))
+        for s, b, o, lim, h in zip(
+            cap["staff"],
+            cap["new_backups"],
+            cap["new_owners"],
+            cap["limit"],
+            cap["n_held"],
+            strict=True,
         )
     }
     layers = analysis.layers

@@ -38,6 +38,9 @@ MAX_SIGNAL_ROWS = 500
 SIGNALS = ("management", "single_author_notes", "ramp_up", "key_accounts_alone")
 #: Accounts named in one cell at most.
 _NAMES = 10
+#: Widest each column may be (characters): the tables share the sheet's columns, so that it
+#: prints one page wide at a readable scale.
+_WIDTHS = {1: 34.0, 2: 24.0, 3: 40.0, 4: 14.0, 5: 16.0, 6: 14.0, 7: 16.0, 8: 48.0, 9: 10.0}
 
 
 def _names(names: Any, lang: str, limit: int = _NAMES) -> str:
@@ -214,8 +217,6 @@ def signals_sheet(analysis: Analysis, lang: str) -> SheetSpec:
             blocks.append(Paragraph(t(unknown, lang), "text", 8))
             continue
         blocks += _BUILDERS[signal](analysis, lang)
-    widths = _widths(blocks)
-    widths[1] = max(widths.get(1, 0.0), 30.0)
-    for col, width in list(widths.items()):
-        widths[col] = min(max(width, 12.0), 60.0)
+    widths = {col: min(max(w, 11.0), _WIDTHS.get(col, 16.0)) for col, w in _widths(blocks).items()}
+    widths[1] = max(widths.get(1, 0.0), 28.0)
     return SheetSpec("signals", t("sheet.signals", lang), blocks, [], widths, "7F6000")
