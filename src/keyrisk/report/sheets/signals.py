@@ -33,14 +33,14 @@ if TYPE_CHECKING:
 __all__ = ["MAX_SIGNAL_ROWS", "SIGNALS", "signals_sheet"]
 
 #: Rows of each signal's table at most (the full lists are in signals.csv).
-MAX_SIGNAL_ROWS = 500
+MAX_SIGNAL_ROWS = 50
 #: The signals, in the order of the sheet.
 SIGNALS = ("management", "single_author_notes", "ramp_up", "key_accounts_alone")
 #: Accounts named in one cell at most.
 _NAMES = 10
 #: Widest each column may be (characters): the tables share the sheet's columns, so that it
 #: prints one page wide at a readable scale.
-_WIDTHS = {1: 34.0, 2: 24.0, 3: 40.0, 4: 14.0, 5: 16.0, 6: 14.0, 7: 16.0, 8: 48.0, 9: 10.0}
+_WIDTHS = {1: 34.0, 2: 24.0, 3: 40.0, 4: 14.0, 5: 28.0, 6: 14.0, 7: 16.0, 8: 48.0, 9: 10.0}
 
 
 def _names(names: Any, lang: str, limit: int = _NAMES) -> str:
@@ -144,7 +144,8 @@ def _ramp(analysis: Analysis, lang: str) -> list[Block]:
     median = float(r["team_median"].iloc[0])
     n = int(r["team_n"].iloc[0])
     if median == median:
-        lead = tn("ws.ramp.lead", n, lang, median=lb.number(median, lang, 0))
+        days = round(median)
+        lead = tn("ws.ramp.lead", n, lang, days=tn("ws.days", days, lang))
     else:
         lead = t("ws.ramp.lead_none", lang)
     frame = r.head(MAX_SIGNAL_ROWS).copy()

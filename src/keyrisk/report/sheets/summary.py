@@ -452,5 +452,5 @@ def summary_sheet(analysis: Analysis, lang: str, meta: ReportMeta) -> SheetSpec:
         ImageSpec(name, f"A{start + i * CHART_ROWS}", CHART_WIDTH)
         for i, name in enumerate(SUMMARY_CHARTS)
     ]
-    widths = {1: 50.0, 2: 16.0, 3: 14.0, 4: 70.0}
+    widths = {1: 50.0, 2: 16.0, 3: 14.0, 4: 90.0}  # a note on one line: the next steps on screen
     return SheetSpec("summary", t("sheet.summary", lang), blocks, images, widths, "C00000")
