@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 #: Fragile accounts listed on the sheet at most (the whole plan is in plan.csv).
-MAX_PLAN_ROWS = 5000
+MAX_PLAN_ROWS = 2000
 #: People listed in the capacity table at most.
 MAX_CAPACITY_ROWS = 200
 #: Candidates named when every one of them is at capacity.
@@ -75,6 +75,8 @@ def plan_effect(plan: Plan, lang: str, basis: str) -> str:
     >>> plan_effect(analyse(ds).plan(), "en", "count")
     'If this backup is trained, the portfolio bus factor rises from 1 to 2'
     """
+    if plan.n_fragile == 0:
+        return t("cp.effect.nothing", lang)
     n = plan.n_backups + plan.n_owners
     b, a = plan.before.revenue_bus_factor.value, plan.after.revenue_bus_factor.value
     before = bus_text(plan.before.revenue_bus_factor, lang)
@@ -200,11 +202,23 @@ def plan_rows(analysis: Analysis, lang: str, limit: int | None = None) -> pd.Dat
         )
     }
     layers = analysis.layers
-    layers = layers[layers["account"].astype(str).isin(keys)].set_index("account")
+    layers = layers[layers["account"].astype(str).isin(keys)]
     words = _layer_words(lang)
+    status_of = {
+        layer: dict(
+            zip(
+                layers["account"].astype(str).tolist(),
+                layers[layer].astype(object).tolist(),
+                strict=True,
+            )
+        )
+        for layer in LAYERS
+        if layer in layers.columns
+    }
     effort = _effort_words(lang)
+    reasons: dict[tuple[Any, ...], str | None] = {}  # many accounts share a reason: word it once
     rows: list[dict[str, Any]] = []
-    for rec in a.itertuples(index=False):
+    for rec in a.astype(object).itertuples(index=False):
         acc = str(rec.account)
         why: list[str] = []
         owner = rec.proposed_owner if isinstance(rec.proposed_owner, str) else None
@@ -214,7 +228,11 @@ def plan_rows(analysis: Analysis, lang: str, limit: int | None = None) -> pd.Dat
                 continue
             text = evidence_text(by_pair[(acc, name)], lang)
             why.append(t("cp.why.named", lang, name=name, why=text) if owner else text)
-        reason = _reason_text(rec, others.get(acc, []), use, lang)
+        mine = others.get(acc, [])
+        key = (rec.reason_code, rec.bus_factor, owner is None, tuple(mine[:_NAMED]), len(mine))
+        if key not in reasons:
+            reasons[key] = _reason_text(rec, mine, use, lang)
+        reason = reasons[key]
         row: dict[str, Any] = {
             "account": acc,
             "revenue": _plain(rec.revenue),
@@ -226,7 +244,7 @@ def plan_rows(analysis: Analysis, lang: str, limit: int | None = None) -> pd.Dat
             "reason": reason,
         }
         for layer in LAYERS:
-            status = layers[layer].get(acc) if layer in layers.columns else None
+            status = status_of.get(layer, {}).get(acc)
             row[layer] = words.get(str(status)) if isinstance(status, str) else None
         rows.append(row)
     columns = ["account", "revenue", "holders", "owner", "backup", "why", "effort"]
@@ -252,7 +270,13 @@ def plan_sheet(analysis: Analysis, lang: str) -> SheetSpec:
         Paragraph(plan_effect(plan, lang, basis), "headline", 8),
     ]
     reasons = plan.assignments["reason_code"].dropna().astype(str).value_counts()
-    counts = tn("cp.counts", plan.n_fragile, lang, backups=plan.n_backups, owners=plan.n_owners)
+    counts = tn(
+        "cp.counts",
+        plan.n_fragile,
+        lang,
+        backups=tn("todo.plan.backups", plan.n_backups, lang),
+        owners=tn("todo.plan.owners", plan.n_owners, lang),
+    )
     if plan.n_unassigned:
         counts += tn(
             "cp.counts.short",
@@ -261,7 +285,8 @@ def plan_sheet(analysis: Analysis, lang: str) -> SheetSpec:
             capacity=int(reasons.get("capacity", 0)),
             none=int(reasons.get("no candidate", 0)),
         )
-    blocks.append(Paragraph(counts, "text", 8))
+    if plan.n_fragile:
+        blocks.append(Paragraph(counts, "text", 8))
     status = "optimal" if plan.status == "optimal" else "time_limit"
     blocks.append(Paragraph(t("cp.method", lang, status=t(f"cp.status.{status}", lang)), "text", 8))
     cap = (
