@@ -29,12 +29,24 @@ FR_TITLES = [
     "Synthèse",
     "Comptes",
     "Équipe",
+    "Plan de continuité",
+    "Signaux faibles",
     "Scénarios",
     "Clients",
     "Qualité des données",
     "Méthode",
 ]
-EN_TITLES = ["Summary", "Accounts", "Staff", "Scenarios", "Clients", "Data quality", "Method"]
+EN_TITLES = [
+    "Summary",
+    "Accounts",
+    "Staff",
+    "Continuity plan",
+    "Weak signals",
+    "Scenarios",
+    "Clients",
+    "Data quality",
+    "Method",
+]
 
 
 def small() -> Analysis:
@@ -128,7 +140,10 @@ def test_clients_and_quality_sheets(analysis: Analysis, tmp_path: Path) -> None:
 
 def test_summary_key_figures_lights_and_metadata(analysis: Analysis, tmp_path: Path) -> None:
     ws = workbook(analysis, "en", tmp_path / "en.xlsx")["Summary"]
-    rows = {r[0]: r[1:] for r in ws.iter_rows(values_only=True) if r[0]}
+    rows: dict[object, tuple[object, ...]] = {}
+    for r in ws.iter_rows(values_only=True):
+        if r[0]:
+            rows.setdefault(r[0], r[1:])  # the key figures (the plan's before/after repeats them)
     bus = rows["Revenue bus factor"]
     assert bus[0] == 1 and bus[1] == "Critical"
     assert bus[2] == "Ann: 70.0% orphaned once they leave (target 50%); method exact"
@@ -280,7 +295,7 @@ def test_full_report_on_the_bundled_sample(
     for f in a.dataset.report.files:
         assert f.sha256 and f.sha256 in text
     assert f"keyrisk {keyrisk.__version__}" in text
-    assert len(summary._images) == 3  # openpyxl keeps images there
+    assert len(summary._images) == 4  # openpyxl keeps images there; the plan's before/after
     accounts = [c.value for c in wb["Comptes"]["A"]]
     assert "'=SOMME Distribution" in accounts and "'+Plus Services" in accounts
 

@@ -70,11 +70,17 @@ def test_every_sheet_is_a4_fit_to_width(french: Path) -> None:
         assert ws.print_area, ws.title  # cells and charts, the same in Excel and LibreOffice
 
 
-def test_summary_prints_on_one_landscape_page(french: Path) -> None:
+def test_summary_prints_landscape_one_page_wide_with_its_charts_below(french: Path) -> None:
     ws = openpyxl.load_workbook(french / WORKBOOK_NAME)["Synthèse"]
     assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToHeight == 1
-    assert not ws.row_breaks.brk  # one page: no manual break either
+    assert ws.page_setup.fitToHeight == 0  # one page wide, as many pages as its charts need
+    assert ws.page_setup.fitToWidth == 1
+    # every chart below the tables, in column A: the sheet is as wide as its tables
+    assert {image.anchor._from.col for image in ws._images} == {0}
+    last_table_row = max(c.row for row in ws.iter_rows() for c in row if c.value is not None)
+    assert min(image.anchor._from.row + 1 for image in ws._images) > last_table_row
+    width = sum(column_points(ws.column_dimensions[c].width) for c in "ABCD")
+    assert fit_scale(width, 1.0, "landscape") >= 0.85  # printed near full size (86 %)
 
 
 def test_long_sheets_flow_down_and_repeat_their_header(french: Path) -> None:
@@ -96,7 +102,8 @@ def test_orientation_follows_the_width_of_the_sheet() -> None:
     assert page_setup(wide, meta, "fr").orientation == "landscape"  # 547 pt > 523 pt
     charts = SheetSpec("x", "X", [], [ImageSpec("c", "C2", 760)], {})
     assert page_setup(charts, meta, "fr").orientation == "landscape"
-    assert page_setup(SheetSpec("summary", "S", [], [], {}), meta, "fr").one_page
+    summary = page_setup(SheetSpec("summary", "S", [], [], {}), meta, "fr")
+    assert summary.orientation == "landscape" and not summary.one_page
 
 
 def test_header_and_footer_in_french(french: Path) -> None:
@@ -220,7 +227,7 @@ def test_no_printed_page_cuts_a_chart(sample: Path) -> None:
             end = sum(heights[: following[0] - 1]) if following else top + capacity
             assert bottom <= end + 0.01, (ws.title, row, page)
             checked += 1
-    assert checked == 8  # Summary 3, Staff 2, Scenarios 2, Clients 1
+    assert checked == 9  # Summary 4, Staff 2, Scenarios 2, Clients 1
 
 
 # --- company, title, author ------------------------------------------------------------------

@@ -295,3 +295,18 @@ def test_sheet_and_file_named_after_a_person_do_not_leak(
         assert "marie" not in text.casefold(), where
         assert "martin" not in text.casefold(), where
     assert "Marie" not in captured.out + captured.err
+
+
+def test_plan_and_signal_sheets_show_pseudonyms(run: Run) -> None:
+    """The Continuity plan and Weak signals sheets name people by their pseudonyms only."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(run.out / "keyrisk-report.xlsx")
+    marie = pseudonym("Marie Dupont", KEY)
+    names = staff_names(run.clear)
+    accounts = sorted(set(run.clear.accounts["account"].dropna()), key=len, reverse=True)
+    for title in ("Continuity plan", "Weak signals", "Summary"):
+        cells = [c.value for row in wb[title].iter_rows() for c in row if isinstance(c.value, str)]
+        text = "\n".join(cells)
+        assert marie in text, title  # she holds key accounts alone: named on both sheets
+        assert not leaks(text, names, accounts), title

@@ -167,6 +167,15 @@ def _offences(run: Run, words: set[str]) -> Iterator[str]:
             yield f"{where}: '..' in {text[:120]!r}"
 
 
+def test_every_sheet_is_read_the_plan_and_signals_included(runs: dict[str, Run]) -> None:
+    for lang, sheets in (
+        ("fr", ("Synthèse", "Plan de continuité", "Signaux faibles")),
+        ("en", ("Summary", "Continuity plan", "Weak signals")),
+    ):
+        read = {where.split("!")[0] for where, _ in runs[lang].texts if "!" in where}
+        assert set(sheets) <= read, lang
+
+
 def test_every_word_of_the_french_report_is_french(runs: dict[str, Run]) -> None:
     offences = list(_offences(runs["fr"], ENGLISH))
     assert not offences, "\n".join(offences[:60])

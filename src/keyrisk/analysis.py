@@ -754,6 +754,8 @@ class Analysis:
         Returns
         -------
         keyrisk.simulation.Simulation
+            Cached per set of arguments (when ``plan`` is True or False): a report computes it
+            once.
         """
         s = self._settings
         checked = s.replace(
@@ -761,9 +763,13 @@ class Analysis:
             seed=s.seed if seed is None else seed,
             turnover_rate=s.turnover_rate if turnover_rate is None else turnover_rate,
         )
+        cached = plan is True or plan is False or plan is None  # a given Plan is not cached
+        key = (checked.draws, checked.seed, checked.turnover_rate, plan is True)
+        if cached and key in self._simulations:
+            return self._simulations[key]
         p = leave_probabilities(self.staff, checked.turnover_rate, self._dataset.staff)
         chosen = self.plan() if plan is True else (plan or None)
-        return simulate(
+        result = simulate(
             self._active_holders,
             self._revenue,
             p,
@@ -771,6 +777,13 @@ class Analysis:
             draws=checked.draws,
             seed=checked.seed,
         )
+        if cached:
+            self._simulations[key] = result
+        return result
+
+    @cached_property
+    def _simulations(self) -> dict[tuple[Any, ...], Simulation]:
+        return {}
 
     # --- output -------------------------------------------------------------------------
     def summary(self, lang: str = "en") -> dict[str, Any]:

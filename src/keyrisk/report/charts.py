@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CHARTS",
     "DPI",
+    "before_after_chart",
+    "before_after_table",
     "bus_factor_chart",
     "clients_chart",
     "concentration_chart",
@@ -1069,6 +1071,95 @@ def clients_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = Non
     return fig
 
 
+# --------------------------------------------------------------------------------------------
+# (h) the continuity plan: before and after
+# --------------------------------------------------------------------------------------------
+
+
+def before_after_table(analysis: Analysis) -> pd.DataFrame:
+    """Return the shares the plan changes, today and with the plan.
+
+    Rows: ``single_holder`` (share of revenue on at most one active holder), ``orphaned``
+    (share already orphaned), ``top_departure`` and ``top_pair`` (share at risk when they
+    leave); columns ``before`` and ``after`` (shares in [0, 1]).
+    """
+    plan = analysis.plan()
+    total = _total(analysis)
+
+    def dep(d: Any) -> float:
+        return 0.0 if d is None else float(d.share)
+
+    rows = {}
+    for name, b, a in (
+        (
+            "single_holder",
+            plan.before.single_holder_revenue_share,
+            plan.after.single_holder_revenue_share,
+        ),
+        (
+            "orphaned",
+            plan.before.orphaned_revenue / total if total > 0 else 0.0,
+            plan.after.orphaned_revenue / total if total > 0 else 0.0,
+        ),
+        ("top_departure", dep(plan.before.top_departure), dep(plan.after.top_departure)),
+        ("top_pair", dep(plan.before.top_pair), dep(plan.after.top_pair)),
+    ):
+        rows[name] = {"before": float(b), "after": float(a)}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def before_after_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None = None) -> Figure:
+    """The continuity plan's effect: paired bars of the shares at risk, today and with the plan.
+
+    The title is the plan's effect on the bus factor, in words; the costliest pair is shown as
+    it comes out (it can weigh more once backups hold more accounts).
+    """
+    from keyrisk.report.sheets.plan import plan_effect
+
+    check_lang(lang)
+    basis = analysis.revenue_basis
+    plan = analysis.plan()
+    if plan.n_fragile == 0:
+        return _empty(ax, tb("chart.ba.empty", lang, basis))
+    fig, ax = _figure(ax, (10.0, 5.0))
+    table = before_after_table(analysis)
+    y = np.arange(len(table))[::-1]
+    height = 0.38
+    before = ax.barh(
+        y + height / 2, table["before"], height, color=_GREY, label=t("chart.ba.before", lang)
+    )
+    after = ax.barh(
+        y - height / 2, table["after"], height, color=_BLUE, label=t("chart.ba.after", lang)
+    )
+    for bars in (before, after):
+        for rect in bars:
+            ax.annotate(
+                _small_percent(rect.get_width(), lang),
+                (rect.get_width(), rect.get_y() + rect.get_height() / 2),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=_TICK,
+            )
+    labels = [tb(f"chart.ba.{name}", lang, basis) for name in table.index]
+    ax.set_yticks(y, labels, fontsize=_LABEL)
+    top = float(max(table["before"].max(), table["after"].max(), 0.01))
+    ax.set_xlim(0, min(1.0, top) * 1.22)
+    _percent_axis(ax, lang, "x")
+    ax.grid(axis="x", color="#E0E0E0")
+    ax.set_axisbelow(True)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1),
+        ncol=2,
+        fontsize=_TICK,
+        frameon=False,
+    )
+    _clean(ax)
+    _title(ax, plan_effect(plan, lang, basis))
+    return fig
+
+
 ChartFunction = Callable[..., Figure]
 
 #: Chart name -> function; the PNG file is ``charts/<name>.png``.
@@ -1080,6 +1171,7 @@ CHARTS: dict[str, ChartFunction] = {
     "network": network_chart,
     "heatmap": heatmap_chart,
     "clients": clients_chart,
+    "before_after": before_after_chart,
 }
 
 
@@ -1110,7 +1202,7 @@ def save_charts(
     >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]}))
     >>> with tempfile.TemporaryDirectory() as d:
     ...     len(save_charts(analyse(ds), d, "en"))
-    7
+    8
     """
     check_lang(lang)
     folder = Path(out_dir) / "charts"

@@ -42,6 +42,7 @@ from keyrisk.report.files import atomic_save
 from keyrisk.report.labels import cell_format, check_lang, t
 from keyrisk.report.safety import safe_sheet_title, safe_text
 from keyrisk.report.sheets import KeyValues, Paragraph, SheetSpec, Table
+from keyrisk.report.sheets._blocks import Cell
 
 __all__ = ["MAX_CELL_CHARS", "number_format", "render_workbook", "save_workbook"]
 
@@ -236,6 +237,11 @@ def _table(
             if value is None:
                 continue
             kind = kinds[col - 1]
+            if isinstance(value, Cell):
+                cell = _put(ws, row, col, value.value, value.kind, lang, currency)
+                if not isinstance(value.value, str):
+                    cell.alignment = Alignment(horizontal="right", vertical="top")
+                continue
             if isinstance(value, str):
                 cell = ws.cell(row=row, column=col)
                 cell.value = _text(value)

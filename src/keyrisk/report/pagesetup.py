@@ -2,7 +2,7 @@
 
 As :mod:`keyrisk.report.sheets` describes the content, this module describes the print: for
 one :class:`~keyrisk.report.sheets.SheetSpec`, :func:`page_setup` chooses the paper (A4), the
-orientation, the scaling (one page wide; the Summary on one page), the rows repeated on every
+orientation, the scaling (one page wide), the rows repeated on every
 page and the header and footer (company, title, "Confidentiel", date, "page N / M");
 :func:`document_properties` gives the file's title, author, subject and company.
 :mod:`keyrisk.report.excel` renders both with openpyxl.
@@ -58,8 +58,9 @@ DEFAULT_COLUMN_WIDTH = 9.140625
 #: A chart ending within this share of a page from the page's end starts a new page: row
 #: heights differ slightly between Excel and LibreOffice.
 SLACK = 0.04
-#: Sheets printed on one page, whatever their length.
-ONE_PAGE_SHEETS = frozenset({"summary"})
+#: Sheets printed on one page, whatever their length (none: the Summary, with its charts below
+#: its tables, prints one page wide at a readable scale and flows down, no chart cut).
+ONE_PAGE_SHEETS: frozenset[str] = frozenset()
 _MAX_DIGIT_PX = 7  # width of "0" in Calibri 11 at 96 dpi
 _POINTS_PER_PX = 0.75
 
@@ -384,9 +385,11 @@ def page_setup(spec: SheetSpec, meta: ReportMeta, lang: str) -> PageSetup:
     -----
     A4. Landscape when the sheet's cells and charts are wider than a portrait page (they are
     then printed less reduced) and for the Summary; one page wide, as many pages long as
-    needed, the Summary on one page. A sheet with a frozen table (Accounts, Staff) repeats the
-    table's header row on every page. Header: company (left), title (centre), "Confidentiel"
-    (right); footer: date and author (left), sheet name (centre), "page N / M" (right).
+    needed (the Summary too: its charts sit below its tables, so that it prints near full
+    size, the headline, key figures and next steps first). A sheet with a frozen table
+    (Accounts, Staff, Continuity plan) repeats the table's header row on every page. Header:
+    company (left), title (centre), "Confidentiel" (right); footer: date and author (left),
+    sheet name (centre), "page N / M" (right).
 
     Examples
     --------
@@ -409,7 +412,7 @@ def page_setup(spec: SheetSpec, meta: ReportMeta, lang: str) -> PageSetup:
     if author:
         footer_left += " · " + t("print.prepared_by", lang, author=author)
     return PageSetup(
-        orientation="landscape" if one_page or wide else "portrait",
+        orientation="landscape" if one_page or wide or spec.key == "summary" else "portrait",
         one_page=one_page,
         repeat_table_header=any(isinstance(b, Table) and b.freeze for b in spec.blocks),
         header=HeaderFooter(

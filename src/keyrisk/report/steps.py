@@ -15,7 +15,7 @@ from keyrisk.report.labels import t, tb
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
 
-__all__ = ["next_steps", "step_text"]
+__all__ = ["next_steps", "plan_step", "step_text"]
 
 #: Accounts named in a list before "and N more".
 MAX_NAMES = 3
@@ -131,3 +131,34 @@ def next_steps(analysis: Analysis, lang: str) -> list[str]:
     True
     """
     return [step_text(a, analysis, lang) for a in next_actions(analysis)]
+
+
+def plan_step(analysis: Analysis, lang: str) -> str | None:
+    """Return the step that points to the Continuity plan sheet (None without fragile accounts).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from keyrisk import Dataset, analyse
+    >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "A", "B"],
+    ...                                        "staff": ["Ann", "Bob", "Bob"]}))
+    >>> plan_step(analyse(ds), "en")  # doctest: +NORMALIZE_WHITESPACE
+    'Train the backup proposed for the fragile account (1 backup, 0 owners): the name,
+     the reason and the effort are on the “Continuity plan” sheet.'
+    """
+    plan = analysis.plan()
+    if plan.n_fragile == 0:
+        return None
+    text = t(
+        "todo.plan",
+        lang,
+        count=plan.n_fragile,
+        n=plan.n_fragile,
+        backups=lb.tn("todo.plan.backups", plan.n_backups, lang),
+        owners=lb.tn("todo.plan.owners", plan.n_owners, lang),
+        sheet=t("sheet.plan", lang),
+    )
+    if plan.n_unassigned:
+        text = text[:-1] if text.endswith(".") else text
+        text += lb.tn("todo.plan.short", plan.n_unassigned, lang)
+    return text

@@ -4,11 +4,11 @@ Like pandas' Excel writer, the content (what goes where, in which format, with w
 highlighting) is decided here by pure functions, and :mod:`keyrisk.report.excel` only renders
 it with openpyxl. :func:`build_sheets` turns an :class:`~keyrisk.analysis.Analysis` and a
 language into a list of :class:`SheetSpec`, one per sheet module (:mod:`.summary`,
-:mod:`.accounts`, :mod:`.staff`, :mod:`.scenarios`, :mod:`.clients`, :mod:`.quality`,
-:mod:`.method`), built from the blocks of :mod:`._blocks`; every label comes from
-:mod:`keyrisk.report.labels`. Values are plain Python values (str, int, float, datetime.date or
-None); text from the input is made inert by the renderer (:func:`keyrisk.report.safety.safe_text`
-on every text cell).
+:mod:`.accounts`, :mod:`.staff`, :mod:`.plan`, :mod:`.signals`, :mod:`.scenarios`,
+:mod:`.clients`, :mod:`.quality`, :mod:`.method`), built from the blocks of :mod:`._blocks`;
+every label comes from :mod:`keyrisk.report.labels`. Values are plain Python values (str, int,
+float, datetime.date or None); text from the input is made inert by the renderer
+(:func:`keyrisk.report.safety.safe_text` on every text cell).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from keyrisk.report.sheets._blocks import (
     KINDS,
     LIGHTS,
     Block,
+    Cell,
     Column,
     ImageSpec,
     KeyValue,
@@ -34,8 +35,10 @@ from keyrisk.report.sheets._blocks import (
 from keyrisk.report.sheets.accounts import accounts_sheet
 from keyrisk.report.sheets.clients import TOP_CLIENTS, clients_sheet
 from keyrisk.report.sheets.method import method_sheet
+from keyrisk.report.sheets.plan import MAX_PLAN_ROWS, plan_sheet
 from keyrisk.report.sheets.quality import MAX_PROBLEMS, quality_sheet
 from keyrisk.report.sheets.scenarios import scenarios_sheet
+from keyrisk.report.sheets.signals import MAX_SIGNAL_ROWS, signals_sheet
 from keyrisk.report.sheets.staff import staff_sheet
 from keyrisk.report.sheets.summary import (
     coverage,
@@ -51,9 +54,12 @@ if TYPE_CHECKING:
 __all__ = [
     "KINDS",
     "LIGHTS",
+    "MAX_PLAN_ROWS",
     "MAX_PROBLEMS",
+    "MAX_SIGNAL_ROWS",
     "TOP_CLIENTS",
     "Block",
+    "Cell",
     "Column",
     "ImageSpec",
     "KeyValue",
@@ -72,8 +78,10 @@ __all__ = [
     "method_sheet",
     "next_steps",
     "parameters",
+    "plan_sheet",
     "quality_sheet",
     "scenarios_sheet",
+    "signals_sheet",
     "staff_sheet",
     "summary_sheet",
 ]
@@ -93,7 +101,8 @@ def build_sheets(analysis: Analysis, lang: str, meta: ReportMeta) -> list[SheetS
     Returns
     -------
     list of SheetSpec
-        Summary, Accounts, Staff, Scenarios, Clients, Data quality, Method.
+        Summary, Accounts, Staff, Continuity plan, Weak signals, Scenarios, Clients, Data
+        quality, Method: the diagnosis, then what to do about it, then the detail.
 
     Raises
     ------
@@ -114,6 +123,8 @@ def build_sheets(analysis: Analysis, lang: str, meta: ReportMeta) -> list[SheetS
         summary_sheet(analysis, lang, meta),
         accounts_sheet(analysis, lang),
         staff_sheet(analysis, lang),
+        plan_sheet(analysis, lang),
+        signals_sheet(analysis, lang),
         scenarios_sheet(analysis, lang),
         clients_sheet(analysis, lang),
         quality_sheet(analysis, lang),

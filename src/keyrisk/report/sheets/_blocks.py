@@ -26,6 +26,7 @@ __all__ = [
     "KINDS",
     "LIGHTS",
     "Block",
+    "Cell",
     "Column",
     "ImageSpec",
     "KeyValue",
@@ -53,6 +54,14 @@ class Column:
     field: str
     kind: str = "text"
     wrap: bool = False
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table value with its own number format kind (a row mixing counts, shares, amounts)."""
+
+    value: Any
+    kind: str = "text"
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,31 @@ class Paragraph:
 
 
 Block = Table | KeyValues | Paragraph
+
+
+def last_row(blocks: Iterable[Block]) -> int:
+    """Return the last row the blocks fill once stacked from A1 as the renderer stacks them.
+
+    A blank row goes before every block but a paragraph that is not a heading; a table takes
+    its title, header, rows and note; a key-value block its title, headers and rows.
+
+    Examples
+    --------
+    >>> last_row([Paragraph("T", "title"), Table((Column("A", "a"),), [(1,), (2,)], "x")])
+    6
+    """
+    row = 1
+    for block in blocks:
+        spaced = not isinstance(block, Paragraph) or block.style == "heading"
+        if spaced and row > 1:
+            row += 1
+        if isinstance(block, Paragraph):
+            row += 1
+        elif isinstance(block, KeyValues):
+            row += bool(block.title) + bool(block.headers) + len(block.rows)
+        else:
+            row += bool(block.title) + 1 + len(block.rows) + bool(block.note)
+    return row - 1
 
 
 @dataclass(frozen=True)
@@ -280,6 +314,8 @@ def _widths(blocks: Iterable[Block], start: dict[int, float] | None = None) -> d
             longest = len(col.header)
             for row in block.rows[:500]:
                 value = row[i - 1]
+                if isinstance(value, Cell):
+                    value = value.value
                 if value is None:
                     continue
                 if isinstance(value, float):

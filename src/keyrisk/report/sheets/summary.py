@@ -3,6 +3,7 @@ metadata (the next steps are worded in :mod:`keyrisk.report.steps`)."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -12,25 +13,47 @@ from keyrisk.report import labels as lb
 from keyrisk.report.labels import t, tb
 from keyrisk.report.sheets._blocks import (
     Block,
+    Cell,
+    Column,
     ImageSpec,
     KeyValue,
     KeyValues,
     Paragraph,
     ReportMeta,
     SheetSpec,
+    Table,
     _file_name,
     _money_kind,
     _yes,
+    last_row,
     light_for,
     parameters,
 )
-from keyrisk.report.steps import next_steps
+from keyrisk.report.steps import next_steps, plan_step
 
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
     from keyrisk.portfolio import BusFactor, Departure
 
-__all__ = ["coverage", "key_figures", "metadata", "next_steps", "summary_sheet"]
+__all__ = [
+    "CHART_ROWS",
+    "SUMMARY_CHARTS",
+    "before_after",
+    "coverage",
+    "key_figures",
+    "metadata",
+    "next_steps",
+    "simulation_blocks",
+    "summary_sheet",
+]
+
+#: The charts of the Summary, stacked below its tables in this order.
+SUMMARY_CHARTS = ("before_after", "orphaned", "bus_factor", "revenue_held")
+#: Width of the Summary's charts in pixels: the width of its tables, one chart a printed page.
+CHART_WIDTH = 1000
+#: Rows kept for each chart below the tables (a 1000-pixel-wide chart is at most 450 points
+#: high: 30 rows of 15 points).
+CHART_ROWS = 31
 
 
 def _share(value: float, total: float) -> float | None:
@@ -216,6 +239,152 @@ def coverage(analysis: Analysis, lang: str) -> KeyValues:
     return KeyValues(tuple(rows), t("block.coverage", lang))
 
 
+def _bus_cell(bus: BusFactor, lang: str) -> Cell:
+    if bus.value is None:
+        return Cell(t("bus.not_reached", lang))
+    return Cell(int(bus.value), "int")
+
+
+def _trend(before: float | None, after: float | None, higher_is_better: bool, lang: str) -> str:
+    """ "better", "unchanged" or "worse" in words (a bus factor not reached is the best)."""
+    b = math.inf if before is None else float(before)
+    a = math.inf if after is None else float(after)
+    if a == b:
+        return t("ba.same", lang)
+    better = a > b if higher_is_better else a < b
+    return t("ba.better" if better else "ba.worse", lang)
+
+
+def _pair_note(b: Departure | None, a: Departure | None, lang: str) -> str:
+    parts = []
+    for key, dep in (("ba.pair.before", b), ("ba.pair.after", a)):
+        if dep is not None:
+            parts.append(t(key, lang, people=lb.join_names(list(dep.leave), lang)))
+    return t("list.sep", lang).join(parts)
+
+
+def before_after(analysis: Analysis, lang: str) -> Table:
+    """Return the plan's effect on the method's figures: before, after and in which direction.
+
+    The costliest departure and pair are shown as they come out: once backups are trained
+    they hold more accounts, so the costliest pair can weigh more after the plan; the comment
+    says so rather than calling it an improvement.
+    """
+    plan = analysis.plan()
+    basis = analysis.revenue_basis
+    b, a = plan.before, plan.after
+    money = _money_kind(basis)
+
+    def share(dep: Departure | None) -> Cell:
+        return Cell(None if dep is None else dep.share, "percent")
+
+    def dep_value(dep: Departure | None) -> float | None:
+        return None if dep is None else dep.share
+
+    rows: list[tuple[object, ...]] = [
+        (
+            tb("kf.revenue_bus_factor", lang, basis),
+            _bus_cell(b.revenue_bus_factor, lang),
+            _bus_cell(a.revenue_bus_factor, lang),
+            _trend(b.revenue_bus_factor.value, a.revenue_bus_factor.value, True, lang),
+        ),
+        (
+            t("kf.account_bus_factor", lang),
+            _bus_cell(b.account_bus_factor, lang),
+            _bus_cell(a.account_bus_factor, lang),
+            _trend(b.account_bus_factor.value, a.account_bus_factor.value, True, lang),
+        ),
+        (
+            tb("kf.single_holder", lang, basis),
+            Cell(b.single_holder_revenue_share, "percent"),
+            Cell(a.single_holder_revenue_share, "percent"),
+            _trend(b.single_holder_revenue_share, a.single_holder_revenue_share, False, lang),
+        ),
+        (
+            t("kf.orphaned_accounts", lang),
+            Cell(b.orphaned_accounts, "int"),
+            Cell(a.orphaned_accounts, "int"),
+            _trend(b.orphaned_accounts, a.orphaned_accounts, False, lang),
+        ),
+    ]
+    if basis == "revenue":
+        rows.append(
+            (
+                t("kf.orphaned_revenue", lang),
+                Cell(b.orphaned_revenue, money),
+                Cell(a.orphaned_revenue, money),
+                _trend(b.orphaned_revenue, a.orphaned_revenue, False, lang),
+            )
+        )
+    for key, before_dep, after_dep in (
+        ("kf.top_departure", b.top_departure, a.top_departure),
+        ("kf.top_pair", b.top_pair, a.top_pair),
+    ):
+        trend = _trend(dep_value(before_dep), dep_value(after_dep), False, lang)
+        note = _pair_note(before_dep, after_dep, lang)
+        worse = (dep_value(after_dep) or 0.0) > (dep_value(before_dep) or 0.0) + 1e-12
+        if worse:
+            note += t("ba.concentrate", lang)
+        comment = t("ba.comment", lang, trend=trend, note=note) if note else trend
+        rows.append((tb(key, lang, basis), share(before_dep), share(after_dep), comment))
+    cols = (
+        Column(t("kv.figure", lang), "figure"),
+        Column(t("ba.before", lang), "before"),
+        Column(t("ba.after", lang), "after"),
+        Column(t("kv.comment", lang), "comment", wrap=True),
+    )
+    return Table(cols, rows, title=t("ba.title", lang))
+
+
+def simulation_blocks(analysis: Analysis, lang: str) -> list[Block]:
+    """Return the revenue at risk over a year, without and with the plan (Monte-Carlo)."""
+    sim = analysis.simulate()
+    basis = analysis.revenue_basis
+    cur = lb.dataset_currency(analysis)
+    kind = _money_kind(basis) if basis == "revenue" else "number"
+    w, p = sim.without_plan, sim.with_plan
+
+    def amount(x: float) -> str:
+        return lb.money(x, lang, basis, cur)
+
+    def pair(name: str) -> tuple[Cell, Cell]:
+        after = None if p is None else getattr(p, name)
+        return Cell(getattr(w, name), kind), Cell(after, kind)
+
+    exact = t(
+        "sim.exact",
+        lang,
+        without=amount(w.expected_loss_exact),
+        with_plan=amount(p.expected_loss_exact) if p is not None else "",
+    )
+    lo, hi = w.var_95_interval
+    rows = [
+        (tb("sim.expected_loss", lang, basis), *pair("expected_loss"), exact),
+        (
+            t("sim.var", lang),
+            *pair("var_95"),
+            t("sim.var_note", lang, low=amount(lo), high=amount(hi)),
+        ),
+        (t("sim.es", lang), *pair("expected_shortfall_95"), t("sim.es_note", lang)),
+    ]
+    cols = (
+        Column(t("kv.figure", lang), "figure"),
+        Column(t("sim.without", lang), "without"),
+        Column(t("sim.with", lang), "with"),
+        Column(t("kv.comment", lang), "comment", wrap=True),
+    )
+    rate = lb.percent(analysis.settings.turnover_rate, lang, 0)
+    source = {
+        "turnover rate": t("sim.source.rate", lang, rate=rate),
+        "staff table": t("sim.source.staff", lang),
+    }.get(sim.probability_source, t("sim.source.both", lang, rate=rate))
+    note = t("sim.note", lang, draws=sim.draws, seed=sim.seed, source=source)
+    return [
+        Table(cols, rows, title=tb("sim.title", lang, basis)),
+        Paragraph(note, "note", 4),
+    ]
+
+
 def metadata(analysis: Analysis, lang: str, meta: ReportMeta) -> KeyValues:
     """Return the metadata block: version, dates, pseudonymisation, input files and SHA-256."""
     rows = [
@@ -264,9 +433,13 @@ def summary_sheet(analysis: Analysis, lang: str, meta: ReportMeta) -> SheetSpec:
         key_figures(analysis, lang),
         Paragraph(t("block.next_steps", lang), "heading", 4),
     ]
-    for i, step in enumerate(next_steps(analysis, lang), start=1):
+    steps = next_steps(analysis, lang)
+    pointer = plan_step(analysis, lang)
+    for i, step in enumerate([*steps, *([pointer] if pointer else [])], start=1):
         blocks.append(Paragraph(f"{i}. {step}", "text", 4))
     blocks += [
+        before_after(analysis, lang),
+        *simulation_blocks(analysis, lang),
         parameters(analysis, lang),
         coverage(analysis, lang),
         metadata(analysis, lang, meta),
@@ -274,10 +447,10 @@ def summary_sheet(analysis: Analysis, lang: str, meta: ReportMeta) -> SheetSpec:
         Paragraph(t("notice.1", lang), "text", 4),
         Paragraph(t("notice.2", lang), "text", 4),
     ]
+    start = last_row(blocks) + 2  # the charts below the tables: the sheet prints one page wide
     images = [
-        ImageSpec("orphaned", "F2"),
-        ImageSpec("revenue_held", "F27"),
-        ImageSpec("bus_factor", "F52"),
+        ImageSpec(name, f"A{start + i * CHART_ROWS}", CHART_WIDTH)
+        for i, name in enumerate(SUMMARY_CHARTS)
     ]
-    widths = {1: 50.0, 2: 16.0, 3: 14.0, 4: 70.0}
+    widths = {1: 50.0, 2: 16.0, 3: 14.0, 4: 90.0}  # a note on one line: the next steps on screen
     return SheetSpec("summary", t("sheet.summary", lang), blocks, images, widths, "C00000")
