@@ -215,7 +215,7 @@ def write_tables(
     summary["plan"] = plan_dict(plan, lang, basis=analysis.revenue_basis)
     summary["layers"] = layers_dict(layers)
     summary["signals"] = signals.summary_dict()
-    summary["simulation"] = simulation_dict(analysis.simulate(plan=plan))
+    summary["simulation"] = simulation_dict(analysis.simulate())  # the default plan, cached
     with atomic_write(paths[5]) as handle:
         json.dump(summary, handle, ensure_ascii=False, indent=2, allow_nan=False)
         handle.write("\n")
