@@ -23,6 +23,7 @@ import pytest
 from keyrisk.analysis import Analysis
 from keyrisk.cli import main
 from keyrisk.errors import KeyriskError, OutputError, UsageError
+from keyrisk.report.html import PAGE_NAME
 from keyrisk.report.writer import WORKBOOK_NAME, write_report
 from tests.conftest import ROOT, four_accounts
 
@@ -318,6 +319,7 @@ def test_user_files_stay_and_old_charts_go(analysis: Analysis, out: Path) -> Non
             "signals.csv",
             "summary.json",
             WORKBOOK_NAME,
+            PAGE_NAME,
             "charts",
             "notes.txt",
         ]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from keyrisk.errors import OutputError, Terminated, UsageError
 from keyrisk.report.files import TABLE_FILES, ItemInUse, staged_folder, write_tables
+from keyrisk.report.html import PAGE_NAME
 from keyrisk.report.labels import check_lang, t
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ __all__ = [
 #: File name of the workbook inside the output folder.
 WORKBOOK_NAME = "keyrisk-report.xlsx"
 #: Files written at the top of the output folder (the charts go into its ``charts/`` folder).
-TOP_FILES = (*TABLE_FILES, WORKBOOK_NAME)
+TOP_FILES = (*TABLE_FILES, WORKBOOK_NAME, PAGE_NAME)
 #: Everything the report owns in the output folder (replaced at each run).
 REPORT_ITEMS = (*TOP_FILES, "charts")
 #: Separators the CSV files may use.
@@ -219,7 +220,7 @@ def write_report(
     -------
     list of pathlib.Path
         accounts.csv, staff.csv, plan.csv, layers.csv, signals.csv, summary.json,
-        charts/*.png, keyrisk-report.xlsx.
+        charts/*.png, keyrisk-report.xlsx, keyrisk-report.html.
 
     Raises
     ------
@@ -247,8 +248,8 @@ def write_report(
     >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]}))
     >>> with tempfile.TemporaryDirectory() as d:
     ...     paths = write_report(analyse(ds), d, lang="en", run_date=dt.date(2026, 1, 1))
-    ...     [p.name for p in paths][-1]
-    'keyrisk-report.xlsx'
+    ...     [p.name for p in paths][-2:]
+    ['keyrisk-report.xlsx', 'keyrisk-report.html']
     """
     lang = check_lang(lang)
     if run_date is None:
@@ -285,6 +286,7 @@ def _write(
     import keyrisk
     from keyrisk.report import excel
     from keyrisk.report.charts import CHARTS, save_charts
+    from keyrisk.report.html import write_page
     from keyrisk.report.pagesetup import document_properties, page_setup
     from keyrisk.report.sheets import ReportMeta, build_sheets
 
@@ -314,4 +316,5 @@ def _write(
             properties=document_properties(meta, lang),
         )
     )
+    paths.append(write_page(analysis, folder, lang, meta, charts=images))
     return paths
