@@ -887,6 +887,20 @@ class Analysis:
             "</div>"
         )
 
+    # --- trend and CRM adoption (keyrisk.trend, keyrisk.adoption) -----------------------
+    def trend(self, last: int | None = None) -> pd.DataFrame:
+        """Return the key figures at each quarter end of the data.
+
+        See :func:`keyrisk.trend.quarterly_trend`: this analysis is reused for the last point,
+        and the table is cached per ``last``.
+        """
+        from keyrisk.trend import quarterly_trend
+
+        cache: dict[int | None, pd.DataFrame] = self.__dict__.setdefault("_trend_cache", {})
+        if last not in cache:
+            cache[last] = quarterly_trend(self._dataset, self._settings, last=last, current=self)
+        return cache[last]
+
 
 def _config_params(params: dict[str, Any]) -> dict[str, Any]:
     """Parameters from a configuration file, with ``"none"`` meaning no decay."""
