@@ -131,7 +131,7 @@ def key_figures(analysis: Analysis) -> dict[str, Any]:
     >>> from keyrisk import Dataset, analyse
     >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Bob"]}))
     >>> f = key_figures(analyse(ds))
-    >>> f["revenue_bus_factor"], f["top_pair"], f["high"]
+    >>> f["revenue_bus_factor"], f["top_pair"], f["critical"]
     (1, ('Ann', 'Bob'), 2)
     """
     p = analysis.portfolio
@@ -306,7 +306,7 @@ def against_previous(trend: pd.DataFrame, n: int = 4) -> pd.DataFrame:
     >>> t = pd.DataFrame({"as_of": [dt.date(2026, 3, 31), dt.date(2026, 6, 30)],
     ...                   "status": ["ok", "ok"], "revenue_bus_factor": [2, 1]})
     >>> against_previous(t)[["lag", "value", "delta"]].to_dict("list")
-    {'lag': [0, 1], 'value': [1.0, 2.0], 'delta': [<NA>, -1.0]}
+    {'lag': [0, 1], 'value': [1.0, 2.0], 'delta': [None, -1.0]}
     """
     recent = trend.tail(n + 1).iloc[::-1].reset_index(drop=True)
     rows: list[dict[str, Any]] = []
