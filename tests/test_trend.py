@@ -146,3 +146,25 @@ def test_against_previous_keeps_at_most_four_earlier_points() -> None:
     d = against_previous(t)
     assert sorted(set(d["lag"])) == [0, 1, 2, 3, 4]
     assert d[d["lag"] == 0]["as_of"].iloc[0] == dt.date(2025, 10, 15)
+
+
+def test_an_account_first_seen_later_is_not_a_past_orphan() -> None:
+    """A client of the accounts table whose first interaction is in Q2 was no client at Q1."""
+    base = two_quarters()
+    inter = pd.concat(
+        [
+            base.interactions[["account", "staff", "date"]],
+            pd.DataFrame(
+                {"account": ["E", "E"], "staff": ["Ann", "Ann"], "date": ["2026-05-02"] * 2}
+            ),
+        ]
+    )
+    acc = pd.DataFrame(
+        {"account": ["A", "B", "C", "D", "E"], "revenue": [500.0, 300.0, 150.0, 50.0, 100.0]}
+    )
+    ds = Dataset.from_frames(inter, acc, base.staff)
+    t = quarterly_trend(ds)
+    assert t["n_accounts"].tolist() == [4, 5]
+    assert t["orphaned_accounts"].tolist() == [0, 1]
+    assert t["accounts_not_yet"].tolist() == [1, 0]
+    assert t["total_revenue"].tolist() == [1000.0, 1100.0]

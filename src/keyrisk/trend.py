@@ -7,6 +7,7 @@ of every rule, so a point of the trend is exactly what a report run on that day 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ __all__ = [
     "FIGURES",
     "against_previous",
     "key_figures",
+    "known_at",
     "quarter_ends",
     "quarterly_trend",
 ]
@@ -58,6 +60,7 @@ TREND_COLUMNS: tuple[str, ...] = (
     "status",
     "n_interactions",
     "history_days",
+    "accounts_not_yet",
     "n_accounts",
     "n_staff_active",
     "total_revenue",
@@ -170,6 +173,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         {
             "n_interactions": "int64",
             "history_days": "int64",
+            "accounts_not_yet": "int64",
             "is_quarter_end": "bool",
             "status": "string",
             "revenue_bus_factor_exact": "boolean",
@@ -181,6 +185,61 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame["as_of"] = frame["as_of"].astype(object)
     frame["top_pair"] = frame["top_pair"].astype(object)
     return frame
+
+
+def known_at(dataset: Dataset, day: dt.date) -> tuple[Dataset, int]:
+    """Return the dataset as an export made on ``day`` would have held it.
+
+    Parameters
+    ----------
+    dataset : keyrisk.Dataset
+    day : datetime.date
+
+    Returns
+    -------
+    (Dataset, int)
+        ``dataset`` without the interactions dated after ``day`` (open deals, whose date is an
+        expected close date, and undated rows stay), and without the accounts-table rows of
+        accounts whose every interaction is dated after ``day`` (they were not clients yet:
+        counted, they would be orphans of the past); and how many accounts were left out.
+        Accounts never touched stay. The staff table is unchanged.
+
+    Notes
+    -----
+    The analysis at ``day`` reads no interaction dated after it (the window is ``day -
+    window_days < date <= day``, and a later interaction is not activity at ``day``), so
+    dropping them changes no figure: it only saves the work of reading them.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import pandas as pd
+    >>> from keyrisk import Dataset
+    >>> ds = Dataset.from_frames(
+    ...     pd.DataFrame({"account": ["A", "B"], "staff": ["Ann", "Ann"],
+    ...                   "date": ["2026-01-05", "2026-05-01"]}),
+    ...     pd.DataFrame({"account": ["A", "B", "C"], "revenue": [1.0, 2.0, 3.0]}))
+    >>> past, n = known_at(ds, dt.date(2026, 3, 31))
+    >>> past.accounts["account"].tolist(), len(past.interactions), n
+    (['A', 'C'], 1, 1)
+    """
+    inter = dataset.interactions
+    dates = pd.to_datetime(inter["date"]).dt.normalize()
+    before = (dates.isna() | (dates <= pd.Timestamp(day))).to_numpy(dtype=bool)
+    kept = before | (inter["stage"] == "open").fillna(False).to_numpy(dtype=bool)
+    touched = set(inter["account"].dropna().astype(str))
+    later = touched - set(inter.loc[before, "account"].dropna().astype(str))
+    drop = dataset.accounts["account"].astype(str).isin(later).to_numpy(dtype=bool)
+    if kept.all() and not drop.any():
+        return dataset, 0
+    return (
+        dataclasses.replace(
+            dataset,
+            interactions=inter[kept].reset_index(drop=True),
+            accounts=dataset.accounts[~drop].reset_index(drop=True),
+        ),
+        int(drop.sum()),
+    )
 
 
 def quarterly_trend(
@@ -210,6 +269,8 @@ def quarterly_trend(
         One row per point, oldest first: every quarter end q with first interaction date <= q
         <= as_of, then the analysis date itself when it is not a quarter end
         (``is_quarter_end`` False). Columns: ``as_of`` (datetime.date), ``is_quarter_end``,
+        ``accounts_not_yet`` (accounts of the accounts table first touched after that date, left
+        out of that point: see :func:`known_at`),
         ``status`` ("ok", or "no activity" when no interaction falls in the window ending at
         that date: the figures are then <NA>, never a silent NaN), ``n_interactions`` (in the
         window), ``history_days`` (days of data behind the point: ``min(window_days, q -
@@ -220,13 +281,14 @@ def quarterly_trend(
 
     Notes
     -----
-    The point at q is ``analyse(dataset, settings.replace(as_of=q))``: the window is
-    ``q - window_days < date <= q``, decay is measured from q, gone staff are judged at q (end
-    dates on or before q, inactivity before q). The accounts and staff tables are read as they
-    are in the export: a revenue given in the accounts table, and an explicit active flag of
-    the staff table, describe the export's date and are applied to every point (end dates are
-    applied by date). Cost: one analysis (two bus-factor searches, each within
-    ``exact_time_limit``, and the top pair) per point; ``current`` saves the last one.
+    The point at q is ``analyse(known_at(dataset, q)[0], settings.replace(as_of=q))``: the
+    window is ``q - window_days < date <= q``, decay is measured from q, gone staff are judged
+    at q (end dates on or before q, inactivity before q), accounts first touched after q are
+    left out. The accounts and staff tables are otherwise read as they are in the export: a
+    revenue given in the accounts table, and an explicit active flag of the staff table,
+    describe the export's date and are applied to every point (end dates are applied by date).
+    Cost: one analysis (two bus-factor searches, each within ``exact_time_limit``, and the top
+    pair) per point, on the interactions up to that point; ``current`` saves the last one.
 
     Examples
     --------
@@ -259,11 +321,12 @@ def quarterly_trend(
     rows: list[dict[str, Any]] = []
     runs = 0
     for q in points:
-        if q == as_of:
+        past, not_yet = known_at(dataset, q)
+        if q == as_of and past is dataset:
             a = base
             runs += current is None
         else:
-            a = analyse(dataset, settings.replace(as_of=q))
+            a = analyse(past, settings.replace(as_of=q))
             runs += 1
         n = _n_interactions(a)
         row: dict[str, Any] = {
@@ -272,6 +335,7 @@ def quarterly_trend(
             "status": "ok" if n > 0 else "no activity",
             "n_interactions": n,
             "history_days": min(settings.window_days, (q - first).days),
+            "accounts_not_yet": not_yet,
         }
         if n > 0:
             row.update(key_figures(a))
