@@ -260,3 +260,13 @@ def test_snapshots_of_an_empty_history(tmp_path: Path) -> None:
     created = dt.datetime(2026, 7, 1, 8, 0, tzinfo=dt.UTC)
     hist.record(db, analyse(two_quarters()), company="T", created=created)
     assert hist.snapshots(db)["created"].tolist() == ["2026-07-01T08:00:00+00:00"]
+
+
+def test_summaries_are_plain_json(tmp_path: Path) -> None:
+    import json
+
+    db = tmp_path / "h.sqlite"
+    first, second = record_two(db)
+    s = compare(hist.load_snapshot(db, first), hist.load_snapshot(db, second)).summary_dict()
+    assert json.loads(json.dumps(s)) == s
+    assert s["sole_revenue_rose"] == [{"staff": "Ann", "old": 300.0, "new": 500.0, "delta": 200.0}]

@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 
 from keyrisk import Dataset, Settings, analyse
-from keyrisk.trend import against_previous, key_figures, quarter_ends, quarterly_trend
+from keyrisk.trend import (
+    against_previous,
+    key_figures,
+    quarter_ends,
+    quarterly_trend,
+    trend_records,
+)
 
 Q1 = dt.date(2026, 3, 31)
 Q2 = dt.date(2026, 6, 30)
@@ -168,3 +174,17 @@ def test_an_account_first_seen_later_is_not_a_past_orphan() -> None:
     assert t["orphaned_accounts"].tolist() == [0, 1]
     assert t["accounts_not_yet"].tolist() == [1, 0]
     assert t["total_revenue"].tolist() == [1000.0, 1100.0]
+
+
+def test_trend_records_are_plain_json() -> None:
+    import json
+
+    records = trend_records(quarterly_trend(two_quarters()))
+    assert json.loads(json.dumps(records)) == records
+    assert records[0]["as_of"] == "2026-03-31"
+    assert records[0]["top_pair"] == ["Ann", "Bob"]
+    assert records[1]["revenue_bus_factor"] == 1
+    rows = [("A", "Ann", "2026-02-15"), ("A", "Ann", "2026-06-30")]
+    ds = Dataset.from_frames(pd.DataFrame(rows, columns=["account", "staff", "date"]))
+    quiet = trend_records(quarterly_trend(ds, Settings(window_days=30)))[0]
+    assert quiet["status"] == "no activity" and quiet["revenue_bus_factor"] is None

@@ -27,6 +27,7 @@ __all__ = [
     "known_at",
     "quarter_ends",
     "quarterly_trend",
+    "trend_records",
 ]
 
 #: The numeric key figures of a run, in the order they are shown (trend, history, changes).
@@ -401,3 +402,25 @@ def against_previous(trend: pd.DataFrame, n: int = 4) -> pd.DataFrame:
             "delta": "Float64",
         }
     )
+
+
+def trend_records(trend: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return a trend table as plain JSON data (summary.json's ``trend``), one dict per point.
+
+    Dates are ISO strings, tuples lists, and <NA> (a point with no activity) None.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"as_of": [dt.date(2026, 3, 31)], "status": ["no activity"],
+    ...                   "revenue_bus_factor": pd.array([None], dtype="Int64")})
+    >>> trend_records(t)
+    [{'as_of': '2026-03-31', 'status': 'no activity', 'revenue_bus_factor': None}]
+    """
+    from keyrisk.analysis import _json
+
+    out: list[dict[str, Any]] = []
+    for rec in trend.astype(object).to_dict("records"):
+        out.append({str(k): _json(v) for k, v in rec.items()})
+    return out
