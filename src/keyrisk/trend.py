@@ -189,7 +189,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def known_at(dataset: Dataset, day: dt.date) -> tuple[Dataset, int]:
-    """Return the dataset as an export made on ``day`` would have held it.
+    """Return the dataset as it stood on ``day``: accounts first touched later left out.
 
     Parameters
     ----------
@@ -199,17 +199,11 @@ def known_at(dataset: Dataset, day: dt.date) -> tuple[Dataset, int]:
     Returns
     -------
     (Dataset, int)
-        ``dataset`` without the interactions dated after ``day`` (open deals, whose date is an
-        expected close date, and undated rows stay), and without the accounts-table rows of
-        accounts whose every interaction is dated after ``day`` (they were not clients yet:
-        counted, they would be orphans of the past); and how many accounts were left out.
-        Accounts never touched stay. The staff table is unchanged.
-
-    Notes
-    -----
-    The analysis at ``day`` reads no interaction dated after it (the window is ``day -
-    window_days < date <= day``, and a later interaction is not activity at ``day``), so
-    dropping them changes no figure: it only saves the work of reading them.
+        ``dataset`` without the accounts-table rows of accounts whose every interaction is dated
+        after ``day`` (they were not clients yet: counted, they would be orphans of the past),
+        and how many were left out. Accounts never touched stay. Interactions are kept: the
+        analysis at ``day`` reads none dated after it (its window is ``day - window_days < date
+        <= day``, and a later interaction is not activity at ``day``).
 
     Examples
     --------
@@ -221,26 +215,21 @@ def known_at(dataset: Dataset, day: dt.date) -> tuple[Dataset, int]:
     ...                   "date": ["2026-01-05", "2026-05-01"]}),
     ...     pd.DataFrame({"account": ["A", "B", "C"], "revenue": [1.0, 2.0, 3.0]}))
     >>> past, n = known_at(ds, dt.date(2026, 3, 31))
-    >>> past.accounts["account"].tolist(), len(past.interactions), n
-    (['A', 'C'], 1, 1)
+    >>> past.accounts["account"].tolist(), n
+    (['A', 'C'], 1)
     """
+    if dataset.accounts.empty:
+        return dataset, 0
     inter = dataset.interactions
     dates = pd.to_datetime(inter["date"]).dt.normalize()
     before = (dates.isna() | (dates <= pd.Timestamp(day))).to_numpy(dtype=bool)
-    kept = before | (inter["stage"] == "open").fillna(False).to_numpy(dtype=bool)
     touched = set(inter["account"].dropna().astype(str))
     later = touched - set(inter.loc[before, "account"].dropna().astype(str))
     drop = dataset.accounts["account"].astype(str).isin(later).to_numpy(dtype=bool)
-    if kept.all() and not drop.any():
+    if not drop.any():
         return dataset, 0
-    return (
-        dataclasses.replace(
-            dataset,
-            interactions=inter[kept].reset_index(drop=True),
-            accounts=dataset.accounts[~drop].reset_index(drop=True),
-        ),
-        int(drop.sum()),
-    )
+    kept = dataset.accounts[~drop].reset_index(drop=True)
+    return dataclasses.replace(dataset, accounts=kept), int(drop.sum())
 
 
 def quarterly_trend(
@@ -289,7 +278,7 @@ def quarterly_trend(
     revenue given in the accounts table, and an explicit active flag of the staff table,
     describe the export's date and are applied to every point (end dates are applied by date).
     Cost: one analysis (two bus-factor searches, each within ``exact_time_limit``, and the top
-    pair) per point, on the interactions up to that point; ``current`` saves the last one.
+    pair) per point; ``current`` saves the last one.
 
     Examples
     --------
