@@ -188,3 +188,13 @@ def test_trend_records_are_plain_json() -> None:
     ds = Dataset.from_frames(pd.DataFrame(rows, columns=["account", "staff", "date"]))
     quiet = trend_records(quarterly_trend(ds, Settings(window_days=30)))[0]
     assert quiet["status"] == "no activity" and quiet["revenue_bus_factor"] is None
+
+
+def test_a_quiet_quarter_has_no_delta() -> None:
+    rows = [("A", "Ann", "2026-02-15"), ("A", "Ann", "2026-02-20"), ("A", "Ann", "2026-06-30")]
+    ds = Dataset.from_frames(pd.DataFrame(rows, columns=["account", "staff", "date"]))
+    d = against_previous(quarterly_trend(ds, Settings(window_days=30)))
+    bus = d[d["figure"] == "revenue_bus_factor"]
+    assert bus["status"].tolist() == ["ok", "no activity"]
+    assert bus["value"].isna().tolist() == [False, True]
+    assert bus["delta"].isna().tolist() == [True, True]
