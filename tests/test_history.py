@@ -270,3 +270,17 @@ def test_summaries_are_plain_json(tmp_path: Path) -> None:
     s = compare(hist.load_snapshot(db, first), hist.load_snapshot(db, second)).summary_dict()
     assert json.loads(json.dumps(s)) == s
     assert s["sole_revenue_rose"] == [{"staff": "Ann", "old": 300.0, "new": 500.0, "delta": 200.0}]
+
+
+def test_one_line_per_snapshot(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite"
+    created = dt.datetime(2026, 7, 1, 8, 0, tzinfo=dt.UTC)
+    ds = two_quarters()
+    hist.record(db, analyse(ds, Settings(as_of=Q1)), company="Toy SA", created=created)
+    hist.record(db, analyse(ds), company="Toy SA", created=created)
+    assert hist.snapshot_lines(hist.snapshots(db)) == [
+        "1  as_of 2026-03-31  Toy SA  4 accounts  revenue bus factor 2  recorded "
+        "2026-07-01T08:00:00+00:00",
+        "2  as_of 2026-06-30  Toy SA  4 accounts  revenue bus factor 1  recorded "
+        "2026-07-01T08:00:00+00:00",
+    ]

@@ -40,6 +40,7 @@ __all__ = [
     "load_snapshot",
     "previous",
     "record",
+    "snapshot_lines",
     "snapshot_of",
     "snapshots",
 ]
@@ -715,3 +716,40 @@ def previous(
         if found.empty:
             return None
         return _load(con, p, int(found["id"].iloc[0]))
+
+
+def snapshot_lines(listed: pd.DataFrame) -> list[str]:
+    """Return one line per snapshot (what ``keyrisk history`` prints), oldest first.
+
+    Parameters
+    ----------
+    listed : pandas.DataFrame
+        From :func:`snapshots`.
+
+    Returns
+    -------
+    list of str
+        ``"<id>  as_of <date>  <company>  <n> accounts  revenue bus factor <v>  recorded
+        <created>"``; ``as_of none`` for a run without dates, ``not reached`` for a bus factor
+        that is not defined. Control characters of the company name are shown as spaces.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import pandas as pd
+    >>> listed = pd.DataFrame({"id": [1], "as_of": [dt.date(2026, 3, 31)], "company": ["Acme"],
+    ...     "n_accounts": [4], "revenue_bus_factor": pd.array([2], dtype="Int64"),
+    ...     "created": ["2026-04-02T09:00:00+00:00"]})
+    >>> print(snapshot_lines(listed)[0])
+    1  as_of 2026-03-31  Acme  4 accounts  revenue bus factor 2  recorded 2026-04-02T09:00:00+00:00
+    """
+    lines = []
+    for r in listed.itertuples(index=False):
+        company = "".join(c if c.isprintable() else " " for c in str(r.company))
+        bus = "not reached" if pd.isna(r.revenue_bus_factor) else str(int(r.revenue_bus_factor))
+        as_of = "none" if r.as_of is None or pd.isna(r.as_of) else str(r.as_of)
+        lines.append(
+            f"{int(r.id)}  as_of {as_of}  {company}  {int(r.n_accounts)} accounts  "
+            f"revenue bus factor {bus}  recorded {r.created}"
+        )
+    return lines
