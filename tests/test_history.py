@@ -284,3 +284,25 @@ def test_one_line_per_snapshot(tmp_path: Path) -> None:
         "2  as_of 2026-06-30  Toy SA  4 accounts  revenue bus factor 1  recorded "
         "2026-07-01T08:00:00+00:00",
     ]
+
+
+def test_pseudonymised_sample_history_holds_no_staff_name(tmp_path: Path) -> None:
+    """The French sample, read from its files: no staff name is stored, in any table or JSON.
+
+    Client names are kept by design (they are not the staff's personal data), so a staff name
+    that is also part of a client's name is left out of the check.
+    """
+    import keyrisk
+
+    p = keyrisk.sample_paths("pme_fr")
+    ds = keyrisk.load(p["interactions"], accounts=p["accounts"], staff=p["staff"])
+    clients = " ".join(ds.accounts["account"].dropna().astype(str))
+    names = {str(n) for n in ds.staff["staff"].dropna()} | {
+        str(n) for n in ds.interactions["staff"].dropna()
+    }
+    checked = sorted(n for n in names if n not in clients)
+    assert len(checked) > 10
+    db = tmp_path / "h.sqlite"
+    hist.record(db, analyse(pseudonymise(ds, b"0123456789abcdef-key")), pseudonymised=True)
+    raw = db.read_bytes()
+    assert [n for n in checked if n.encode() in raw] == []
