@@ -21,7 +21,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -522,7 +522,9 @@ def record(
                 raise _damaged(p, error) from None
         except BaseException:
             if con.in_transaction:
-                con.execute("ROLLBACK")
+                # if this fails too, the journal rolls it back on the next open
+                with suppress(sqlite3.Error):
+                    con.execute("ROLLBACK")
             raise
     return sid
 
