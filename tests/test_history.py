@@ -306,3 +306,33 @@ def test_pseudonymised_sample_history_holds_no_staff_name(tmp_path: Path) -> Non
     hist.record(db, analyse(pseudonymise(ds, b"0123456789abcdef-key")), pseudonymised=True)
     raw = db.read_bytes()
     assert [n for n in checked if n.encode() in raw] == []
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite"
+    code = textwrap.dedent(
+        f"""
+        import sys
+        sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / "src")!r}]
+        from keyrisk import analyse, history
+        from tests.test_trend import two_quarters
+
+        a = analyse(two_quarters())
+        a.summary()
+        for _ in range(3):
+            history.record({str(db)!r}, a, company=sys.argv[1], inputs=[])
+        """
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, name], stderr=subprocess.PIPE)
+        for name in ("One", "Two")
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    listed = hist.snapshots(db)
+    assert sorted(listed["company"]) == ["One"] * 3 + ["Two"] * 3
+    assert listed["id"].tolist() == [1, 2, 3, 4, 5, 6]
+    with sqlite3.connect(db) as con:
+        counts = con.execute("SELECT COUNT(*) FROM snapshot_accounts GROUP BY snapshot_id")
+        assert [n for (n,) in counts] == [4] * 6
