@@ -198,3 +198,36 @@ def test_a_quiet_quarter_has_no_delta() -> None:
     assert bus["status"].tolist() == ["ok", "no activity"]
     assert bus["value"].isna().tolist() == [False, True]
     assert bus["delta"].isna().tolist() == [True, True]
+
+
+def test_an_inactive_flag_does_not_reach_back_before_later_activity() -> None:
+    """Bob is flagged inactive today (no end date) but worked in May: at Q1 he was active."""
+    rows = [
+        ("A", "Ann", "2026-02-01"),
+        ("A", "Ann", "2026-06-30"),
+        ("B", "Bob", "2026-02-01"),
+        ("B", "Bob", "2026-05-01"),
+    ]
+    inter = pd.DataFrame(rows, columns=["account", "staff", "date"])
+    staff = pd.DataFrame({"staff": ["Ann", "Bob"], "active": [True, False]})
+    t = quarterly_trend(Dataset.from_frames(inter, None, staff))
+    assert t["as_of"].tolist() == [Q1, Q2]
+    assert t["n_staff_active"].tolist() == [2, 1]
+    assert t["orphaned_accounts"].tolist() == [0, 1]
+
+
+def test_the_last_point_is_the_analysis_even_with_future_open_deals() -> None:
+    rows = pd.DataFrame(
+        {
+            "account": ["A", "A", "B"],
+            "staff": ["Ann", "Ann", "Bob"],
+            "date": ["2026-02-01", "2026-06-30", "2026-09-15"],
+            "stage": [None, None, "open"],
+            "amount": [None, None, 100.0],
+        }
+    )
+    staff = pd.DataFrame({"staff": ["Ann", "Bob"], "active": [True, False]})
+    a = analyse(Dataset.from_frames(rows, None, staff))
+    t = a.trend()
+    assert t["as_of"].tolist() == [Q1, Q2]
+    assert t.attrs["analyses"] == 1

@@ -189,7 +189,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def known_at(dataset: Dataset, day: dt.date) -> tuple[Dataset, int]:
-    """Return the dataset as it stood on ``day``: accounts first touched later left out.
+    """Return the dataset as it stood on ``day``.
 
     Parameters
     ----------
@@ -199,11 +199,15 @@ def known_at(dataset: Dataset, day: dt.date) -> tuple[Dataset, int]:
     Returns
     -------
     (Dataset, int)
-        ``dataset`` without the accounts-table rows of accounts whose every interaction is dated
-        after ``day`` (they were not clients yet: counted, they would be orphans of the past),
-        and how many were left out. Accounts never touched stay. Interactions are kept: the
-        analysis at ``day`` reads none dated after it (its window is ``day - window_days < date
-        <= day``, and a later interaction is not activity at ``day``).
+        ``dataset`` with two facts of the export's date not carried back to ``day``: the
+        accounts-table rows of accounts whose every interaction is dated after ``day`` are left
+        out (they were not clients yet: counted, they would be orphans of the past), and an
+        "inactive" flag of the staff table without an end date is ignored (<NA>: the inactivity
+        rule decides) for a person with an interaction after ``day`` (they still worked then;
+        open deals, dated by their expected close, do not count).
+        The int is how many accounts were left out. Interactions are kept: the analysis at
+        ``day`` reads none dated after it (its window is ``day - window_days < date <= day``,
+        and a later interaction is not activity at ``day``).
 
     Examples
     --------
@@ -218,18 +222,43 @@ def known_at(dataset: Dataset, day: dt.date) -> tuple[Dataset, int]:
     >>> past.accounts["account"].tolist(), n
     (['A', 'C'], 1)
     """
-    if dataset.accounts.empty:
-        return dataset, 0
     inter = dataset.interactions
     dates = pd.to_datetime(inter["date"]).dt.normalize()
-    before = (dates.isna() | (dates <= pd.Timestamp(day))).to_numpy(dtype=bool)
-    touched = set(inter["account"].dropna().astype(str))
-    later = touched - set(inter.loc[before, "account"].dropna().astype(str))
-    drop = dataset.accounts["account"].astype(str).isin(later).to_numpy(dtype=bool)
-    if not drop.any():
+    # an open deal's date is an expected close date: it says nothing of who worked when
+    is_open = (inter["stage"] == "open").fillna(False).to_numpy(dtype=bool)
+    dated_after = (dates > pd.Timestamp(day)).fillna(False).to_numpy(dtype=bool)
+    after = dated_after & ~is_open
+    before = ~dated_after
+    changes: dict[str, pd.DataFrame] = {}
+    n_dropped = 0
+    if not dataset.accounts.empty and after.any():
+        later = set(inter.loc[after, "account"].dropna().astype(str)) - set(
+            inter.loc[before, "account"].dropna().astype(str)
+        )
+        drop = dataset.accounts["account"].astype(str).isin(later).to_numpy(dtype=bool)
+        if drop.any():
+            changes["accounts"] = dataset.accounts[~drop].reset_index(drop=True)
+            n_dropped = int(drop.sum())
+    staff = dataset.staff
+    if not staff.empty and after.any():
+        worked_later = set(inter.loc[after, "staff"].dropna().astype(str))
+        flag = staff["active"].astype("boolean")
+        stale = (
+            (
+                (flag == False)  # noqa: E712 (a nullable boolean: <NA> is not False)
+                & staff["end_date"].isna()
+                & staff["staff"].astype(str).isin(worked_later)
+            )
+            .fillna(False)
+            .to_numpy(dtype=bool)
+        )
+        if stale.any():
+            fixed = staff.copy()
+            fixed.loc[stale, "active"] = pd.NA
+            changes["staff"] = fixed
+    if not changes:
         return dataset, 0
-    kept = dataset.accounts[~drop].reset_index(drop=True)
-    return dataclasses.replace(dataset, accounts=kept), int(drop.sum())
+    return dataclasses.replace(dataset, **changes), n_dropped
 
 
 def quarterly_trend(
@@ -274,8 +303,9 @@ def quarterly_trend(
     The point at q is ``analyse(known_at(dataset, q)[0], settings.replace(as_of=q))``: the
     window is ``q - window_days < date <= q``, decay is measured from q, gone staff are judged
     at q (end dates on or before q, inactivity before q), accounts first touched after q are
-    left out. The accounts and staff tables are otherwise read as they are in the export: a
-    revenue given in the accounts table, and an explicit active flag of the staff table,
+    left out, and an inactive flag without an end date is not carried back before its
+    holder's later activity. The accounts and staff tables are otherwise read as they are in
+    the export: a revenue given in the accounts table, and an explicit active flag otherwise,
     describe the export's date and are applied to every point (end dates are applied by date).
     Cost: one analysis (two bus-factor searches, each within ``exact_time_limit``, and the top
     pair) per point; ``current`` saves the last one.
