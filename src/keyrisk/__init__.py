@@ -2,7 +2,9 @@
 
 The public API: :func:`load` reads exports into a :class:`Dataset`; :func:`analyse` scores it
 and returns an :class:`Analysis`; :class:`Settings` holds the method's parameters;
-:func:`write_report` writes the deliverable. Reporting (matplotlib, openpyxl) is imported only
+:func:`write_report` writes the deliverable. :func:`quarterly_trend` gives the key figures at each
+quarter end, :mod:`keyrisk.history` records runs and :func:`compare` says what changed between
+two; :func:`crm_adoption` audits CRM adoption. Reporting (matplotlib, openpyxl) is imported only
 when first used.
 """
 
@@ -10,11 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from keyrisk.adoption import Adoption, crm_adoption
 from keyrisk.analysis import Analysis, analyse
+from keyrisk.changes import Changes, compare
 from keyrisk.errors import (
     AmbiguousInputError,
     ConfigError,
     FileFormatError,
+    HistoryError,
     InputError,
     KeyriskError,
     LimitExceededError,
@@ -27,6 +32,7 @@ from keyrisk.model import Dataset, FileReport, IngestReport, RowCounts
 from keyrisk.privacy import pseudonymise, read_key
 from keyrisk.samples_api import sample_paths
 from keyrisk.settings import Settings
+from keyrisk.trend import quarterly_trend
 
 __version__ = "0.1.0"
 
@@ -48,12 +54,15 @@ _LAZY = {
 }
 
 __all__ = [
+    "Adoption",
     "AmbiguousInputError",
     "Analysis",
+    "Changes",
     "ConfigError",
     "Dataset",
     "FileFormatError",
     "FileReport",
+    "HistoryError",
     "IngestReport",
     "InputError",
     "KeyriskError",
@@ -66,12 +75,15 @@ __all__ = [
     "__version__",
     "analyse",
     "check_output_folder",
+    "compare",
+    "crm_adoption",
     "departure_dict",
     "format_departure",
     "headline",
     "inspect",
     "load",
     "pseudonymise",
+    "quarterly_trend",
     "read_key",
     "sample_paths",
     "write_report",

@@ -36,6 +36,7 @@ from keyrisk.signals import Signals, weak_signals
 from keyrisk.simulation import Simulation, leave_probabilities, simulate
 
 if TYPE_CHECKING:
+    from keyrisk.adoption import Adoption
     from keyrisk.caveats import Caveat
 
 __all__ = ["Analysis", "Headline", "Portfolio", "analyse", "headline", "headline_facts"]
@@ -886,6 +887,42 @@ class Analysis:
             f"{frame_table(self.staff, staff_cols, 10)}"
             "</div>"
         )
+
+    # --- trend and CRM adoption (keyrisk.trend, keyrisk.adoption) -----------------------
+    def trend(self, last: int | None = None) -> pd.DataFrame:
+        """Return the key figures at each quarter end of the data.
+
+        See :func:`keyrisk.trend.quarterly_trend`: this analysis is reused for the last point,
+        and the table is cached per ``last``.
+        """
+        from keyrisk.trend import quarterly_trend
+
+        cache: dict[int | None, pd.DataFrame] = self.__dict__.setdefault("_trend_cache", {})
+        if last not in cache:
+            cache[last] = quarterly_trend(self._dataset, self._settings, last=last, current=self)
+        return cache[last]
+
+    def adoption(
+        self,
+        since: dt.date | str | None = None,
+        *,
+        kinds: Iterable[str] | None = None,
+    ) -> Adoption:
+        """Return the CRM adoption audit up to this analysis' ``as_of``.
+
+        See :func:`keyrisk.adoption.crm_adoption` (``since``: the roll-out date, default the
+        first logged month; ``kinds``: the kinds that count as logged). Cached per arguments.
+        """
+        from keyrisk.adoption import crm_adoption
+
+        key = (None if since is None else str(since), None if kinds is None else tuple(kinds))
+        cache: dict[Any, Adoption] = self.__dict__.setdefault("_adoption_cache", {})
+        if key not in cache:
+            ds = self._dataset
+            cache[key] = crm_adoption(
+                ds.interactions, ds.staff, since=since, as_of=self.as_of, kinds=kinds
+            )
+        return cache[key]
 
 
 def _config_params(params: dict[str, Any]) -> dict[str, Any]:

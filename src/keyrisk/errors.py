@@ -166,6 +166,13 @@ class OutputError(KeyriskError):
     """
 
 
+class HistoryError(KeyriskError):
+    """The history file cannot be used: not a keyrisk history, damaged, too new, or busy.
+
+    The message names the file and says what to do, in one line.
+    """
+
+
 class Terminated(BaseException):
     """Raised by the SIGTERM handler that keyrisk installs while it writes a report.
 
