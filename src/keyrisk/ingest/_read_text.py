@@ -423,6 +423,14 @@ def _recover(body: _Body, headers: list[str], sep: str, name: str) -> int:
         shown = [repr(headers[j]) for j in (reading.uncertain or reading.merged)]
         head = f"the line has {len(fields)} fields; the header has {ncols}: "
         column = None
+        args = {"fields": str(len(fields)), "ncols": str(ncols)}
+        args["columns"] = ", ".join(headers[j] for j in (reading.uncertain or reading.merged))
+        if reading.uncertain:
+            args["form"] = "uncertain"
+        elif reading.merged:
+            args["form"] = "merged"
+        else:
+            args.update(form="dropped", n=str(reading.dropped))
         if reading.uncertain:
             message = (
                 head + f"the extra separator may sit in {' or '.join(shown)}, so these columns "
@@ -446,6 +454,7 @@ def _recover(body: _Body, headers: list[str], sep: str, name: str) -> int:
                 column=column,
                 value=text[:200],
                 severity="warning",
+                args=tuple(args.items()),
             )
         )
     body.problems.sort(key=lambda p: p.row or 0)
