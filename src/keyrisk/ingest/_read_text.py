@@ -24,6 +24,7 @@ from keyrisk.ingest._read_common import (
     unique_headers,
 )
 from keyrisk.ingest._read_ragged import MAX_LEARNING_VALUES, MIN_LEARNING_ROWS, learn, recover
+from keyrisk.ingest.limits import check_memory
 from keyrisk.ingest.sniff import detect_encoding, find_header_row, sniff_delimiter
 
 __all__ = ["read_text"]
@@ -569,6 +570,8 @@ def read_text(
             break
         offset = nxt + 1
     rest = utf8[offset:]
+    # every line may become a row of the header's width: bound that before parsing
+    check_memory((rest.count(b"\n") + 1) * max(ncols, 1), options.limits, name)
     body = _fast_body(rest, read_sep, header_end + 1, ncols, name, options.limits.max_cell_chars)
     if body is None:
         body = _slow_body(rest.decode("utf-8", "replace"), read_sep, header_end + 1, ncols, name)
