@@ -143,7 +143,9 @@ def locked(monkeypatch: pytest.MonkeyPatch, folder: Path, name: str) -> None:
 
     def rename(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
         if Path(src) == folder / name:
-            raise PermissionError(errno.EACCES, "Permission denied", str(src))
+            exc = PermissionError(errno.EACCES, "Permission denied", str(src))
+            exc.winerror = 32  # type: ignore[attr-defined]  # ERROR_SHARING_VIOLATION
+            raise exc
         real(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, "rename", rename)

@@ -151,7 +151,7 @@ def report(
 
 
 def test_inspect_text(capsys: pytest.CaptureFixture[str], french: Path) -> None:
-    code, out, err = run(capsys, "inspect", french)
+    code, out, err = run(capsys, "inspect", french, "--lang", "en")  # French by default
     assert code == 0, err
     assert "encoding: cp1252" in out
     assert "delimiter: ';'" in out
@@ -231,9 +231,12 @@ def test_unusable_input(
     line = one_error_line(err)
     assert expected in line
     assert not (tmp_path / "out").exists()
-    code, _, err = run(capsys, "inspect", path)
+    code, _, err = run(capsys, "inspect", path, "--lang", "en")
     assert code == 1
     assert one_error_line(err).startswith("keyrisk: error: input unusable: ")
+    code, _, err = run(capsys, "inspect", path)  # French by default, like report
+    assert code == 1
+    assert one_error_line(err).startswith("keyrisk: error: données inutilisables\u00a0: ")
 
 
 def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -710,8 +710,13 @@ def test_report_on_non_finite_amounts(tmp_path: Path, capsys: pytest.CaptureFixt
     book = openpyxl.load_workbook(out / "keyrisk-report.xlsx", read_only=True)
     rows = [row for ws in book.worksheets for row in ws.iter_rows(values_only=True)]
     # the problem rows (the Data quality sheet also explains each code met, once)
-    bad = [row for row in rows if "bad-number" in row and "amounts.csv" in row]
+    bad = [
+        row
+        for row in rows
+        if ("bad-number" in row or "number-out-of-range" in row) and "amounts.csv" in row
+    ]
     assert len(bad) == 5
+    assert sum("number-out-of-range" in row for row in bad) == 4  # all but "nan"
     # each value as read; a leading "-" is escaped so that no cell becomes a formula
     shown = [str(v).removeprefix("'") for row in bad for v in row]
     assert sorted(v for v in shown if v in RAW) == sorted(RAW)

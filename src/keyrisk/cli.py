@@ -310,46 +310,23 @@ def cli() -> None:
 @_ingest_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--max-problems", default=10, show_default=True, help="Problems listed.")
+@_lang_option
 def inspect(inputs: tuple[str, ...], as_json: bool, max_problems: int, **opts: Any) -> int:
     """Show how INPUTS would be read: format, encoding, mapping, row counts, problems.
 
     Exit code 0 when the input is usable, 1 when it is not.
     """
+    from keyrisk.report.console import inspect_lines, unusable_line
+
+    lang = opts.pop("lang")
     result = keyrisk.inspect(list(inputs), **_load_kwargs(opts))
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2, default=str))
         return EXIT_OK if result.usable else EXIT_INPUT
-    for f in result.files:
-        click.echo(f"{f.path}")
-        if f.error:
-            click.echo(f"  not usable: {f.error}")
-            continue
-        click.echo(f"  role: {f.role}   format: {f.format}   layout: {f.layout or '-'}")
-        click.echo(
-            f"  encoding: {f.encoding or '-'}   delimiter: {f.delimiter!r}   "
-            f"sheet: {f.sheet or '-'}   header row: {f.header_row or '-'}   "
-            f"dates: {f.date_policy or '-'}"
-        )
-        if f.mapping:
-            pairs = ", ".join(f"{k} <- {v!r}" for k, v in f.mapping.items())
-            click.echo(f"  mapping: {pairs}")
-        r = f.rows
-        click.echo(
-            f"  rows: read {r.read}, used {r.used}, skipped {r.skipped}, rejected {r.rejected}"
-        )
-        for note in f.notes:
-            click.echo(f"  note: {note}")
-    problems = result.problems
-    if problems:
-        click.echo(f"{len(problems)} problems; the first {min(max_problems, len(problems))}:")
-        for p in problems[:max_problems]:
-            click.echo(f"  {p}")
-    if result.aliases_toml:
-        click.echo("Similar names: if they are the same, paste these lines into keyrisk.toml")
-        click.echo("(and delete those that are different people or clients):")
-        click.echo(result.aliases_toml, nl=False)
+    for line in inspect_lines(result, lang, max_problems):
+        click.echo(line)
     if not result.usable:
-        click.echo(f"keyrisk: error: input unusable: {result.error}", err=True)
+        click.echo(f"keyrisk: error: {unusable_line(str(result.error), lang)}", err=True)
         return EXIT_INPUT
     return EXIT_OK
 

@@ -31,6 +31,8 @@ PROBLEM_CODES: dict[str, str] = {
     "bad-date": "the date cannot be read",
     "impossible-date": "the date does not exist (e.g. 31/02)",
     "bad-number": "the number cannot be read",
+    "number-out-of-range": "the number is out of range: infinite, or beyond 10^15 in magnitude "
+    "(no amount is that large, and sums of such numbers would overflow)",
     "extra-fields": "the line has more fields than the header, and no single reading of it fits "
     "the columns (or a column in use cannot be told apart from its neighbours)",
     "missing-fields": "the line has fewer fields than the header",
@@ -83,6 +85,10 @@ class Problem:
     severity : {"error", "warning", "info"}
         ``error`` for rejected rows, ``warning`` for rows used with a caveat, ``info`` for rows
         skipped on purpose.
+    args : tuple of (str, str)
+        Named values of the message (counts, columns, what was done), so that the report words
+        it in each language: ``form`` picks the catalogue template ``problem.<code>.<form>``,
+        ``n`` the plural form; the others fill its placeholders.
     """
 
     code: str
@@ -93,6 +99,7 @@ class Problem:
     column: str | None = None
     value: str | None = None
     severity: Severity = "error"
+    args: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """Return the problem as a plain dict (JSON-serialisable)."""

@@ -32,12 +32,14 @@ import pandas as pd
 from keyrisk import scoring
 from keyrisk.settings import Settings
 
-__all__ = ["LAYERS", "STATUSES", "continuity_layers", "note_authors"]
+__all__ = ["LAYERS", "RECENT_DAYS", "STATUSES", "continuity_layers", "note_authors"]
 
 #: The four layers, in order.
 LAYERS: Final = ("human", "narrative", "organisational", "informational")
 #: The statuses, best first.
 STATUSES: Final = ("ok", "weak", "missing", "unknown")
+#: The narrative layer is ``ok`` only when the latest note is at most this many days old.
+RECENT_DAYS: Final = 365
 
 _STRING: Final = "string"
 _NAT: Final = int(np.datetime64("NaT", "ns").view("int64"))
@@ -113,7 +115,7 @@ def continuity_layers(
     owner_known: bool,
     revenue_known: bool,
     proposals: pd.DataFrame | None = None,
-    recent_days: int = 365,
+    recent_days: int = RECENT_DAYS,
 ) -> pd.DataFrame:
     """Return the status of the four layers of continuity for every account.
 

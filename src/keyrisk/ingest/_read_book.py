@@ -24,6 +24,7 @@ from keyrisk.errors import (
 )
 from keyrisk.ingest._read_common import RawTable, ReadOptions, clean_text, unique_headers
 from keyrisk.ingest._read_zipguard import BookScan, check_sheet
+from keyrisk.ingest.limits import check_memory
 from keyrisk.ingest.sniff import find_header_row
 
 __all__ = ["read_parquet", "read_workbook"]
@@ -439,6 +440,7 @@ def read_parquet(path: str, options: ReadOptions, sha256: str, notes: list[str])
                 f"{file}: {meta.num_rows:,} rows x {meta.num_columns:,} columns, more than the "
                 f"limit of {options.limits.max_cells:,} cells (Limits.max_cells)"
             )
+        check_memory(meta.num_rows * max(meta.num_columns, 1), options.limits, file)
         table = pf.read()
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise FileFormatError(f"{file}: the Parquet file cannot be read ({_line(exc)})") from None

@@ -24,6 +24,7 @@ from keyrisk.ingest._read_common import (
     unique_headers,
 )
 from keyrisk.ingest._read_ragged import MAX_LEARNING_VALUES, MIN_LEARNING_ROWS, learn, recover
+from keyrisk.ingest.limits import check_memory
 from keyrisk.ingest.sniff import detect_encoding, find_header_row, sniff_delimiter
 
 __all__ = ["read_text"]
@@ -423,6 +424,14 @@ def _recover(body: _Body, headers: list[str], sep: str, name: str) -> int:
         shown = [repr(headers[j]) for j in (reading.uncertain or reading.merged)]
         head = f"the line has {len(fields)} fields; the header has {ncols}: "
         column = None
+        args = {"fields": str(len(fields)), "ncols": str(ncols)}
+        args["columns"] = ", ".join(headers[j] for j in (reading.uncertain or reading.merged))
+        if reading.uncertain:
+            args["form"] = "uncertain"
+        elif reading.merged:
+            args["form"] = "merged"
+        else:
+            args.update(form="dropped", n=str(reading.dropped))
         if reading.uncertain:
             message = (
                 head + f"the extra separator may sit in {' or '.join(shown)}, so these columns "
@@ -446,6 +455,7 @@ def _recover(body: _Body, headers: list[str], sep: str, name: str) -> int:
                 column=column,
                 value=text[:200],
                 severity="warning",
+                args=tuple(args.items()),
             )
         )
     body.problems.sort(key=lambda p: p.row or 0)
@@ -560,6 +570,8 @@ def read_text(
             break
         offset = nxt + 1
     rest = utf8[offset:]
+    # every line may become a row of the header's width: bound that before parsing
+    check_memory((rest.count(b"\n") + 1) * max(ncols, 1), options.limits, name)
     body = _fast_body(rest, read_sep, header_end + 1, ncols, name, options.limits.max_cell_chars)
     if body is None:
         body = _slow_body(rest.decode("utf-8", "replace"), read_sep, header_end + 1, ncols, name)

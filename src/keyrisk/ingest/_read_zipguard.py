@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import defusedxml.ElementTree as DET
 
 from keyrisk.errors import FileFormatError, LimitExceededError
-from keyrisk.ingest.limits import Limits
+from keyrisk.ingest.limits import Limits, check_memory
 
 __all__ = ["BookScan", "SheetScan", "cell_position", "check_sheet", "col_number", "scan_zip"]
 
@@ -197,7 +197,8 @@ class BookScan:
 
 
 def check_sheet(name: str, scan: SheetScan, limits: Limits, file: str) -> None:
-    """Refuse a sheet that would cost the engine more than ``Limits.max_cells`` cells.
+    """Refuse a sheet that would cost the engine more than ``Limits.max_cells`` cells, or more
+    memory than ``Limits.max_memory_bytes`` (:func:`keyrisk.ingest.limits.check_memory`).
 
     Raises
     ------
@@ -215,6 +216,7 @@ def check_sheet(name: str, scan: SheetScan, limits: Limits, file: str) -> None:
             f"{file}: sheet {name!r} {scan.reserved_what}, more than the limit of {limit:,} "
             "cells (Limits.max_cells)"
         )
+    check_memory(max(scan.area, scan.reserved), limits, f"{file}: sheet {name!r}")
 
 
 def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, name: str) -> bytes:

@@ -27,6 +27,12 @@ max_cells : int, default 50,000,000
     largest rows x columns of a Parquet file. The engine allocates that area densely, about 80
     bytes per cell with the conversion to Python (so the default allows about 4 GB), and aborts
     the process when it cannot: a single cell at XFD1048576 is refused before it is allocated.
+max_memory_bytes : int, default 3 GiB (3,221,225,472)
+    Most memory a sheet (or a text or Parquet file) may cost to read, estimated before anything
+    is allocated: its cells (the area of :data:`max_cells` for workbooks, rows x columns for
+    Parquet, lines x header columns for text files) times :data:`CELL_BYTES`. The default lets a
+    1,000,000-row export of 40 columns through, and leaves room for the analysis on a 16 GB
+    machine; ``--limit max_memory_bytes=...`` raises it.
 max_columns : int, default 16,384
     Most columns of a table (Excel's own maximum).
 max_cell_chars : int, default 32,767
@@ -54,12 +60,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from keyrisk.errors import UsageError
+from keyrisk.errors import LimitExceededError, UsageError
 
-__all__ = ["Limits"]
+__all__ = ["CELL_BYTES", "Limits", "check_memory"]
 
 GIB = 2**30
 MIB = 2**20
+#: Memory one cell costs while it is read, in bytes: measured at about 80 for the spreadsheet
+#: engine with the conversion to Python, about 70 for a text file read by pyarrow into pandas.
+CELL_BYTES = 80
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,8 @@ class Limits:
         Most members in a workbook archive.
     max_cells : int, default 50,000,000
         Largest rows x columns area of the sheet read (or of a Parquet file).
+    max_memory_bytes : int, default 3 GiB
+        Most memory the cells of a sheet or file may cost, estimated before reading.
     max_columns : int, default 16,384
         Most columns of a table.
     max_cell_chars : int, default 32,767
@@ -97,6 +108,7 @@ class Limits:
     ratio_floor_bytes: int = 8 * MIB
     max_members: int = 10_000
     max_cells: int = 50_000_000
+    max_memory_bytes: int = 3 * GIB
     max_columns: int = 16_384
     max_cell_chars: int = 32_767
 
@@ -122,3 +134,43 @@ class Limits:
                 f"Unknown limit {unknown[0]!r}; expected one of {', '.join(sorted(known))}."
             )
         return cls(**dict(values))
+
+
+def check_memory(cells: int, limits: Limits, what: str) -> None:
+    """Refuse to read ``cells`` cells when they would cost more than ``limits.max_memory_bytes``.
+
+    Parameters
+    ----------
+    cells : int
+        The cells the read allocates (an upper estimate).
+    limits : Limits
+    what : str
+        The file (and sheet) in words, first in the message.
+
+    Raises
+    ------
+    LimitExceededError
+        One line naming the estimate, the limit and how to raise it.
+
+    Notes
+    -----
+    Estimated memory = ``cells x CELL_BYTES``.
+
+    Examples
+    --------
+    >>> check_memory(1000, Limits(), "a.csv")
+    >>> try:
+    ...     check_memory(1000, Limits(max_memory_bytes=1000), "a.csv")
+    ... except LimitExceededError as exc:
+    ...     print(str(exc).split("; ")[-1])
+    raise it with --limit max_memory_bytes=80000 if the machine has the memory
+    """
+    need = int(cells) * CELL_BYTES
+    if need <= limits.max_memory_bytes:
+        return
+    raise LimitExceededError(
+        f"{what}: reading {int(cells):,} cells would take about {need:,} bytes of memory (about "
+        f"{CELL_BYTES} bytes a cell), more than the limit of {limits.max_memory_bytes:,} bytes "
+        f"(Limits.max_memory_bytes); raise it with --limit max_memory_bytes={need} if the "
+        "machine has the memory"
+    )

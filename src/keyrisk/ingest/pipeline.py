@@ -367,7 +367,15 @@ def _numbers(
     header, cells = field
     parsed = parse_numbers(cells)
     rows.flag(
-        parsed.bad.to_numpy(),
+        parsed.impossible.to_numpy(),
+        code="number-out-of-range",
+        message=f"the {fieldname} is out of range (infinite, or beyond 10^15); left empty",
+        column=header,
+        values=_as_text(cells),
+        fate=0,
+    )
+    rows.flag(
+        (parsed.bad & ~parsed.impossible).to_numpy(),
         code="bad-number",
         message=f"the {fieldname} cannot be read as a number; left empty",
         column=header,
@@ -860,15 +868,25 @@ def _attach_lines(result: _FileResult, interactions: list[_FileResult]) -> None:
             )
     amount = pd.Series(1.0, index=raw.data.index)
     bad = pd.Series(False, index=raw.data.index)
+    huge = pd.Series(False, index=raw.data.index)
     for col in fc.amount:
         parsed = parse_numbers(raw.data[col])
         amount = amount * parsed.values
         bad |= parsed.bad | parsed.values.isna()
+        huge |= parsed.impossible
     if fc.discount:
         parsed = parse_numbers(raw.data[fc.discount])
         amount = amount * (1 - parsed.values.fillna(0.0))
         bad |= parsed.bad
     key = _as_text(raw.data[fc.key])
+    rows.flag(
+        huge.to_numpy(),
+        code="number-out-of-range",
+        message="a factor of the line amount is out of range (infinite, or beyond 10^15)",
+        column=" * ".join(fc.amount),
+        values=None,
+        fate=2,
+    )
     rows.flag(
         bad.to_numpy(),
         code="bad-number",
@@ -1186,8 +1204,20 @@ def _assemble(results: list[_FileResult], opts: LoadOptions) -> Dataset:
             else f"the amounts show several currencies ({shown}): the currency is left "
             "unknown (give it with --currency or [report] currency in keyrisk.toml)"
         )
+        listed = ", ".join(
+            f"{code} ({', '.join(dict.fromkeys(str(e.file) for e in found))})"
+            for code, found in by_code(against if given else evidence).items()
+        )
+        args = {"form": "given" if given else "several", "shown": listed}
+        if given:
+            args["currency"] = str(currency)
         report.problems.append(
-            Problem(code="ambiguous-currency", message=message, severity="warning")
+            Problem(
+                code="ambiguous-currency",
+                message=message,
+                severity="warning",
+                args=tuple(args.items()),
+            )
         )
     dataset = Dataset(
         interactions=conform(inter, INTERACTION_COLUMNS),

@@ -133,8 +133,9 @@ class Parsed:
     bad : pandas.Series of bool
         A non-empty cell that could not be read (problem code ``bad-date`` or ``bad-number``).
     impossible : pandas.Series of bool
-        Dates only: the cell looks like a date that does not exist (``31/02/2024``; problem code
-        ``impossible-date``). Always False for numbers. ``bad`` and ``impossible`` never overlap.
+        Dates: the cell looks like a date that does not exist (``31/02/2024``; problem code
+        ``impossible-date``); ``bad`` and ``impossible`` never overlap. Numbers: the cells of
+        ``bad`` that are numbers out of range (``number-out-of-range``).
     policy : str or None
         Dates: the formats met, joined by ``+`` in the order ``iso``, ``dayfirst`` or
         ``monthfirst``, ``serial``, ``native`` (e.g. ``"dayfirst+serial"``); None when no date
@@ -345,7 +346,9 @@ def parse_numbers(values: pd.Series, *, decimal: str | None = None) -> Parsed:
     -------
     Parsed
         ``values`` as ``float64``; ``bad`` marks the non-empty cells that could not be read;
-        ``impossible`` is all False; ``policy`` is the decimal mark used.
+        ``impossible`` the part of them that are numbers out of range (infinite, or beyond
+        :data:`MAX_NUMBER`; problem code ``number-out-of-range``); ``policy`` is the decimal
+        mark used.
 
     Raises
     ------
@@ -365,14 +368,16 @@ def parse_numbers(values: pd.Series, *, decimal: str | None = None) -> Parsed:
     >>> p = parse_numbers(s)
     >>> p.values.tolist()[:3], p.policy, p.bad.tolist()
     ([1863.4, -12.5, -1200.0], ',', [False, False, False, False, True])
-    >>> parse_numbers(pd.Series(["1e308", "inf", "12"], dtype="string")).bad.tolist()
-    [True, True, False]
+    >>> p = parse_numbers(pd.Series(["1e308", "inf", "nan", "12"], dtype="string"))
+    >>> p.bad.tolist(), p.impossible.tolist()
+    ([True, True, True, False], [True, True, False, False])
     """
     if decimal not in (None, ",", "."):
         raise UsageError(f"The decimal mark must be ',' or '.'; got {decimal!r}.")
     split = _split(values)
     out = split.number.copy()
     bad = split.other | split.native.notna().to_numpy(dtype=bool)
+    out_of_range = np.zeros(len(bad), dtype=bool)
     policy: str | None = None
     is_text = split.text.notna().to_numpy(dtype=bool)
     fast = _cast(split.text, pa.float64()) if is_text.any() and decimal != "," else None
@@ -417,19 +422,24 @@ def parse_numbers(values: pd.Series, *, decimal: str | None = None) -> Parsed:
             digits = digits.str.cat(exp)
         number = _to_float(digits)
         number = np.where(minus, -number, number)
+        # "1e400" overflows to inf when read; "inf", "-Infinity", "∞" are infinite as written
+        infinite = fits & np.isinf(number)
+        infinite |= _bool(text.str.fullmatch(r"[-+]?(?:inf(?:inity)?|∞)", case=False))
         ok = fits & np.isfinite(number)
         number[~ok] = np.nan
         out[is_text] = number[is_text]
         bad |= is_text & ~ok & ~empty
+        out_of_range |= is_text & infinite
     with np.errstate(invalid="ignore"):
         huge = np.abs(out) > MAX_NUMBER  # inf included; NaN is not
     out[huge] = np.nan
     bad |= huge
+    out_of_range |= huge
     index = values.index
     return Parsed(
         values=pd.Series(out, index=index, dtype="float64"),
         bad=pd.Series(bad, index=index, dtype=bool),
-        impossible=pd.Series(False, index=index, dtype=bool),
+        impossible=pd.Series(out_of_range, index=index, dtype=bool),
         policy=policy,
     )
 

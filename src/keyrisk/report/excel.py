@@ -246,7 +246,7 @@ def _table(
                 cell = ws.cell(row=row, column=col)
                 cell.value = _text(value)
                 cell.data_type = "s"
-                if wraps[col - 1] and len(value) > 60:
+                if wraps[col - 1] and len(value) > min(60.0, widths.get(col, 10.0) - 1.0):
                     cell.alignment = wrap
                     lines = _lines(value, widths.get(col, 10.0))
                     if lines > 1:

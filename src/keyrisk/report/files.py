@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -38,13 +40,25 @@ __all__ = [
     "STAGING_PREFIX",
     "TABLE_FILES",
     "ItemInUse",
+    "NotWritable",
     "atomic_write",
+    "clean_stale_stages",
+    "open_elsewhere",
     "staged_folder",
     "write_tables",
 ]
 
 #: Name prefix of the hidden folder a report is built in.
 STAGING_PREFIX = ".keyrisk-tmp-"
+#: The whole name of a staging folder: the prefix and :func:`tempfile.mkdtemp`'s 8 characters.
+STAGING_NAME = re.compile(re.escape(STAGING_PREFIX) + r"[a-z0-9_]{8}")
+#: What a staging folder holds: the new items, the previous ones moved aside, and the pid of
+#: the process writing it.
+_STAGING_ENTRIES = frozenset({"new", "old", "pid"})
+#: A staging folder untouched for this long (seconds) is not in use, whatever its pid says.
+STALE_AFTER = 3600.0
+#: Windows errors of a file open in another program (sharing and lock violations).
+_SHARING_VIOLATIONS = (32, 33)
 
 #: Columns of accounts.csv, in order (issue 3's contract first, then extras).
 ACCOUNT_CSV_COLUMNS = [
@@ -226,6 +240,110 @@ def write_tables(
 # A folder of items swapped in whole
 
 
+def _pid_alive(pid: int) -> bool | None:
+    """Whether the process ``pid`` runs; None when that cannot be told (not POSIX)."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return None  # os.kill(pid, 0) would end the process on Windows: the age decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it runs, as another user
+        return True
+    return True
+
+
+def _newest_change(folder: Path) -> float:
+    """The latest modification time of ``folder`` and everything under it (links not followed)."""
+    newest = folder.lstat().st_mtime
+    for root, dirs, files in os.walk(folder):
+        for name in [*dirs, *files]:
+            with contextlib.suppress(OSError):
+                newest = max(newest, os.lstat(os.path.join(root, name)).st_mtime)
+    return newest
+
+
+def _stale_stage(path: Path, now: float) -> bool:
+    """Whether ``path`` is a staging folder of keyrisk that no run uses any more.
+
+    Only a real folder (not a link) named like :data:`STAGING_NAME`, holding nothing but
+    keyrisk's own entries, with nothing put aside in ``old/`` (the previous items a failed swap
+    could not put back: never deleted), written by a process that has ended (its ``pid``), or,
+    when that cannot be told, untouched for :data:`STALE_AFTER` seconds.
+    """
+    try:
+        if not STAGING_NAME.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
+            return False
+        entries = {p.name for p in path.iterdir()}
+        if not entries <= _STAGING_ENTRIES:
+            return False
+        old = path / "old"
+        if old.is_symlink() or (old.is_dir() and any(old.iterdir())):
+            return False
+        text = (path / "pid").read_text(encoding="ascii").strip() if "pid" in entries else ""
+        alive = _pid_alive(int(text)) if text.isdigit() else None
+        if alive is not None:
+            return not alive
+        return now - _newest_change(path) > STALE_AFTER
+    except OSError:
+        return False
+
+
+def clean_stale_stages(folder: str | os.PathLike[str]) -> list[str]:
+    """Remove the staging folders that a killed run left in ``folder``; return their names.
+
+    See :func:`_stale_stage` for what is removed; anything else is left alone.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     (Path(d) / ".keyrisk-tmp-notes").mkdir()  # not keyrisk's name pattern
+    ...     clean_stale_stages(d)
+    []
+    """
+    target = Path(folder)
+    now = time.time()
+    removed = []
+    with contextlib.suppress(OSError):
+        for path in sorted(target.iterdir()):
+            if _stale_stage(path, now):
+                _remove(path)
+                removed.append(path.name)
+    return removed
+
+
+def open_elsewhere(path: Path, exc: OSError) -> bool:
+    """Whether ``path`` could not be moved because a program has it open, the way Excel or
+    LibreOffice do: a Windows sharing violation, or their lock file beside it (Excel's
+    ``~$name``, or ``~$`` over the first two characters of a long name; LibreOffice's
+    ``.~lock.name#``).
+
+    Examples
+    --------
+    >>> open_elsewhere(Path("/nonexistent/a.xlsx"), PermissionError(13, "Permission denied"))
+    False
+    """
+    if getattr(exc, "winerror", None) in _SHARING_VIOLATIONS:
+        return True
+    name = path.name
+    beside = [f"~${name}", f"~${name[2:]}", f".~lock.{name}#"]
+    return any(os.path.lexists(path.parent / lock) for lock in beside)
+
+
+class NotWritable(OSError):
+    """An item of the output folder cannot be moved or replaced (permissions, read-only).
+
+    ``name`` is the item's name in the output folder.
+    """
+
+    def __init__(self, name: str, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror)
+        self.name = name
+
+
 class ItemInUse(OSError):
     """An item of the previous report cannot be moved (on Windows: open in a program).
 
@@ -299,7 +417,9 @@ def _swap(folder: Path, new: Path, old: Path, items: Sequence[str]) -> None:
                 try:
                     os.rename(folder / name, old / name)
                 except PermissionError as exc:
-                    raise ItemInUse(name, exc) from None
+                    if open_elsewhere(folder / name, exc):
+                        raise ItemInUse(name, exc) from None
+                    raise NotWritable(name, exc) from None
                 aside.append(name)
         for name in items:
             if os.path.lexists(new / name):
@@ -335,7 +455,10 @@ def staged_folder(folder: str | os.PathLike[str], items: Sequence[str]) -> Itera
     the moves done are undone and the error raised (:class:`ItemInUse` when a previous item
     cannot be moved). When the block raises (an error, KeyboardInterrupt...), the staging
     folder is removed, with the folders created for ``folder``. Either way no hidden file is
-    left behind (except after SIGKILL or a power cut).
+    left behind; what SIGKILL or a power cut leaves is removed by the next run
+    (:func:`clean_stale_stages`). The staging folder holds the pid of its process. A previous
+    item that cannot be moved raises :class:`ItemInUse` when a program has it open
+    (:func:`open_elsewhere`), :class:`NotWritable` otherwise.
 
     Examples
     --------
@@ -352,7 +475,9 @@ def staged_folder(folder: str | os.PathLike[str], items: Sequence[str]) -> Itera
     done = False
     try:
         target.mkdir(parents=True, exist_ok=True)
+        clean_stale_stages(target)
         stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target))
+        (stage / "pid").write_text(str(os.getpid()), encoding="ascii")
         new, old = stage / "new", stage / "old"
         new.mkdir()
         old.mkdir()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from keyrisk.errors import OutputError, Terminated, UsageError
-from keyrisk.report.files import TABLE_FILES, ItemInUse, staged_folder, write_tables
+from keyrisk.report.files import TABLE_FILES, ItemInUse, NotWritable, staged_folder, write_tables
 from keyrisk.report.html import PAGE_NAME
 from keyrisk.report.labels import check_lang, t
 
@@ -174,6 +174,8 @@ def _sigterm_raises() -> Iterator[None]:
 def _reason(exc: OSError, lang: str) -> str:
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return t("error.disk_full", lang)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return t("error.folder_not_writable", lang)
     return exc.strerror or type(exc).__name__
 
 
@@ -266,6 +268,15 @@ def write_report(
             written = _write(analysis, stage, lang, inputs, pseudonymised, run_date, options)
     except ItemInUse as exc:
         raise OutputError(t("error.locked", lang, name=exc.name)) from None
+    except NotWritable as exc:
+        raise OutputError(
+            t(
+                "error.write",
+                lang,
+                folder=str(out),
+                reason=t("error.not_writable", lang, name=exc.name),
+            )
+        ) from None
     except OSError as exc:
         raise OutputError(
             t("error.write", lang, folder=str(out), reason=_reason(exc, lang))

@@ -33,8 +33,9 @@ MAX_PROBLEMS = 20000
 def problem_message(problem: Problem, lang: str) -> str:
     """Return the message of a problem in ``lang``, from its code and fields.
 
-    The catalogue's ``problem.<code>.<severity>`` or ``problem.<code>`` template is filled
-    with the problem's fields; a code without a template keeps the ingestion's English
+    The catalogue's ``problem.<code>.<form>`` (the form of the message, from the problem's
+    ``args``), ``problem.<code>.<severity>`` or ``problem.<code>`` template is filled with the
+    problem's fields and ``args``; a code without a template keeps the ingestion's English
     message.
 
     Examples
@@ -51,9 +52,15 @@ def problem_message(problem: Problem, lang: str) -> str:
         "file": problem.file or "",
         "sheet": problem.sheet or "",
     }
-    for key in (f"problem.{problem.code}.{problem.severity}", f"problem.{problem.code}"):
+    args = dict(problem.args)
+    fields.update(args)
+    keys = [f"problem.{problem.code}.{problem.severity}", f"problem.{problem.code}"]
+    if args.get("form"):
+        keys.insert(0, f"problem.{problem.code}.{args['form']}")
+    count = int(args["n"]) if args.get("n", "").isdigit() else None
+    for key in keys:
         if lb.has(key, lang):
-            return t(key, lang, **fields)
+            return t(key, lang, count=count, **fields)
     return problem.message
 
 

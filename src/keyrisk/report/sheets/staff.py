@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -60,9 +61,9 @@ def staff_sheet(analysis: Analysis, lang: str) -> SheetSpec:
     cols = [
         Column(t("col.staff", lang), "staff"),
         Column(t("col.status", lang), "status_text"),
-        Column(t("col.gone_reason", lang), "reason_text"),
-        Column(t("col.role", lang), "role"),
-        Column(t("col.department", lang), "department"),
+        Column(t("col.gone_reason", lang), "reason_text", wrap=True),
+        Column(t("col.role", lang), "role", wrap=True),
+        Column(t("col.department", lang), "department", wrap=True),
         Column(t("col.last_activity", lang), "last_activity", "date"),
         Column(t("col.n_accounts", lang), "n_accounts", "int"),
         Column(t("col.n_held", lang), "n_held", "int"),
@@ -85,16 +86,68 @@ def staff_sheet(analysis: Analysis, lang: str) -> SheetSpec:
         data_bars=("revenue_sole", "revenue_held"),
         traffic={"status_text": {t("status.gone", lang): "orange"}},
     )
-    anchor = f"{_letter(len(cols) + 2)}2"
-    anchor2 = f"{_letter(len(cols) + 2)}27"
-    images = [ImageSpec("revenue_held", anchor), ImageSpec("concentration", anchor2)]
-    return SheetSpec("staff", t("sheet.staff", lang), [table], images, _widths([table]))
+    # the charts below the table, in column A, one under the other: the sheet is then only as
+    # wide as the table and prints one page wide at a readable scale (see pagesetup)
+    first = len(table.rows) + 3  # header on row 1, the rows, a blank row
+    images = [
+        ImageSpec("revenue_held", f"A{first}", CHART_WIDTH),
+        ImageSpec("concentration", f"A{first + CHART_ROWS}", CHART_WIDTH),
+    ]
+    widths = _widths([table])
+    for i, col in enumerate(cols, start=1):
+        widths[i] = _column_width(col, [row[i - 1] for row in table.rows], widths[i])
+    return SheetSpec("staff", t("sheet.staff", lang), [table], images, widths)
 
 
-def _letter(index: int) -> str:
-    """Return the Excel column letter of a 1-based index (1 -> A, 27 -> AA)."""
-    out = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+#: Width in pixels of each chart, and the rows (of the default height) kept for one: the charts
+#: are at most 0.6 as high as wide (760 px -> 456 px = 342 pt = 22.8 rows of 15 pt).
+CHART_WIDTH = 760
+CHART_ROWS = 25
+#: The widest a wrapped column gets (in characters): the list of accounts, the other texts.
+_NAMES_WIDTH = 30.0
+_TEXT_WIDTH = 16.0
+
+
+def _lines(words: Sequence[str], room: float) -> int:
+    """Lines taken by ``words`` wrapped greedily in ``room`` characters."""
+    lines, used = 1, 0
+    for word in words:
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used = used + 1 + len(word) if used else len(word)
+    return lines
+
+
+def _column_width(col: Column, values: Sequence[object], computed: float) -> float:
+    """The narrowest width that shows the values on one line and the header on two.
+
+    The header row is two lines high (30 points) and wraps, so a header needs only about half
+    its length; values keep their own width (money and dates as :func:`_widths` sizes them).
+
+    Examples
+    --------
+    >>> _column_width(Column("Chiffre d'affaires détenu seul", "x", "money"), [1.0], 32.0)
+    20.0
+    >>> _column_width(Column("CA", "x", "money"), [4520811.35], 16.0)  # "4,520,811" and a symbol
+    13.0
+    """
+    words = col.header.split()
+    width = float(max((len(w) for w in words), default=1)) + 2.0
+    while _lines(words, width - 2.0) > 2:
+        width += 1.0
+    for value in values[:500]:
+        if value is None:
+            continue
+        if isinstance(value, float) and col.kind in ("money", "number"):
+            n = len(f"{value:,.0f}") + 2  # digits, group separators, a currency symbol
+        elif isinstance(value, float):
+            n = 9
+        elif isinstance(value, dt.date):
+            n = 11
+        else:
+            n = len(str(value))
+        width = max(width, n + 2.0)
+    if col.wrap:
+        width = min(width, _NAMES_WIDTH if col.field == "sole_list" else _TEXT_WIDTH)
+    return min(max(width, 8.0), computed)
