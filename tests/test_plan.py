@@ -116,6 +116,26 @@ def capacity_team() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series
     return team(edges, holders, {"A": 100.0, "B": 50.0, "C": 10.0, "D": 10.0})
 
 
+def test_management_and_accounting_are_never_proposed() -> None:
+    """Ann holds Acme alone; the director Dan touched it most, the accountant Eve next, Bob
+    (support) least: Bob is the backup, the same rule as the next steps (keyrisk.roles)."""
+    edges = [
+        ("Acme", "Ann", 4.0),
+        ("Acme", "Dan", 3.0),
+        ("Acme", "Eve", 2.0),
+        ("Acme", "Bob", 0.5),
+    ]
+    args = team(
+        edges,
+        {"Acme": ("Ann",)},
+        {"Acme": 100.0},
+        departments={"Ann": "Ventes", "Dan": "Direction", "Eve": "Comptabilité", "Bob": "SAV"},
+    )
+    p = continuity_plan(*args)
+    assert set(p.candidates["staff"]) == {"Bob"}
+    assert p.assignments.iloc[0]["backup"] == "Bob"
+
+
 def test_capacity_forces_the_second_choice() -> None:
     """Bob is everyone's first choice but may take one new account: the plan gives him A (the
     larger) and B gets its second choice, Cy. Values: Bob on A and Cy on B make

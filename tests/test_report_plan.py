@@ -3,9 +3,9 @@
 Ann (director) holds Acme (1000) alone, Bob (technician, started 2025-09-01) touched it once;
 Ann and Cy hold Beta (500); Cy holds Gamma (300) alone; Dan (left) held Delta (200); Bob holds
 "=Evil" (50) alone. No one takes more than one new account (``max_new_backups = 1``): Bob, in
-contact with Acme, backs it up (effort low); Ann, who works alongside Cy on Beta, backs Gamma
-up (effort medium); Cy becomes Delta's owner; Delta's backup and "=Evil"'s are left short,
-every candidate being at capacity.
+contact with Acme, backs it up (effort low); Ann works alongside Cy on Beta but, as the director,
+is never proposed (keyrisk.roles), so Gamma is left short; Cy becomes Delta's owner; Delta's
+backup and "=Evil"'s are left short, every candidate being at capacity.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def test_sheet_order(fr: openpyxl.Workbook) -> None:
 def test_every_fragile_account_with_its_backup_in_french(fr: openpyxl.Workbook) -> None:
     ws = fr["Plan de continuité"]
     assert ws["A2"].value == (
-        "Si ces 3 suppléants sont formés, le seuil de rupture du CA passe de 1 à 2 "
+        "Si ces 2 suppléants sont formés, le seuil de rupture du CA passe de 1 à 2 "
         "(dont 1 responsable pour un compte orphelin)"
     )
     rows = table(ws, "Compte")
@@ -122,9 +122,10 @@ def test_every_fragile_account_with_its_backup_in_french(fr: openpyxl.Workbook) 
     assert acme["Pourquoi cette personne, ou ce qui manque"] == (
         "déjà en contact avec ce client (1 échange, dernier le 10 janvier 2026)"
     )
-    assert (gamma["Suppléant proposé"], gamma["Effort"]) == ("Ann", "moyen")
+    assert (gamma["Suppléant proposé"], gamma["Effort"]) == (None, None)  # Ann directs
     assert gamma["Pourquoi cette personne, ou ce qui manque"] == (
-        "travaille avec Cy sur son autre compte"
+        f"pas de suppléant{NBSP}: tous les candidats ont atteint leur plafond de nouveaux "
+        f"comptes{NBSP}: Bob (1 nouveau sur 1 permis)"
     )
     assert delta["Détenteurs actifs aujourd'hui"] == f"aucun (parti{NBSP}: Dan)"
     assert delta["Responsable proposé"] == "Cy" and delta["Suppléant proposé"] is None
@@ -139,21 +140,21 @@ def test_every_fragile_account_with_its_backup_in_french(fr: openpyxl.Workbook) 
     text = " ".join(texts(ws))
     assert "au plus 1 nouveau compte par personne" in text
     assert f"résultat{NBSP}: optimal" in text
-    counts = f"4 comptes fragiles (au plus un détenteur actif){NBSP}: 2 suppléants et 1 "
+    counts = f"4 comptes fragiles (au plus un détenteur actif){NBSP}: 1 suppléant et 1 "
     assert counts + "responsable proposés" in text  # each count worded by its own plural
 
 
 def test_every_fragile_account_with_its_backup_in_english(en: openpyxl.Workbook) -> None:
     ws = en["Continuity plan"]
     assert ws["A2"].value == (
-        "If these 3 backups are trained, the revenue bus factor rises from 1 to 2 "
+        "If these 2 backups are trained, the revenue bus factor rises from 1 to 2 "
         "(1 of them as the owner of an orphaned account)"
     )
     rows = table(ws, "Account")
-    assert [r["Proposed backup"] for r in rows] == ["Bob", "Ann", None, None]
-    assert [r["Effort"] for r in rows] == ["low", "medium", None, None]
+    assert [r["Proposed backup"] for r in rows] == ["Bob", None, None, None]
+    assert [r["Effort"] for r in rows] == ["low", None, None, None]
     assert rows[1]["Why this person, or what is missing"] == (
-        "works alongside Cy on their other account"
+        "no backup: every candidate has reached their cap of new accounts: Bob (1 new of 1 allowed)"
     )
     assert rows[2]["Active holders today"] == "none (Dan left)"
     assert "no backup: every candidate has reached their cap" in str(
@@ -167,7 +168,7 @@ def test_capacity_table(fr: openpyxl.Workbook) -> None:
         r["Collaborateur"]: (r["Nouvelles suppléances"], r["Comptes orphelins repris"])
         for r in rows
     }
-    assert got == {"Ann": (1, 0), "Bob": (1, 0), "Cy": (0, 1)}
+    assert got == {"Bob": (1, 0), "Cy": (0, 1)}
 
 
 def test_input_text_stays_text(fr: openpyxl.Workbook) -> None:

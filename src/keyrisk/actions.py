@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from keyrisk.roles import is_excluded_role
+
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
 
@@ -46,19 +48,6 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Words of a role or department that mark management or accounting: never proposed as a
-# default second contact (the director pulled into every client is a warning sign, not a
-# remedy; the accountant does not hold client relationships).
-_MANAGEMENT = _words(
-    "directeur directrice director direction dg pdg ceo coo cfo cto president presidente "
-    "gerant gerante vice vp chief founder fondateur fondatrice board management "
-    "managing"
-)
-_ACCOUNTING = _words(
-    "comptable comptabilite accountant accounting finance financier financiere "
-    "tresorerie treasury bookkeeper controller controleur"
-)
-_PHRASES = ("general manager", "directeur general", "directrice generale", "head of finance")
 # Words that say nothing about the trade: seniority, articles, connectors.
 _STOP = _words(
     "senior junior principal principale confirme confirmee chef adjoint adjointe de du des "
@@ -110,30 +99,6 @@ def role_words(role: object) -> frozenset[str]:
                 break
         words.add(word)
     return frozenset(words)
-
-
-def is_excluded_role(role: object, department: object = None) -> bool:
-    """Return True for management and accounting roles or departments.
-
-    Examples
-    --------
-    >>> is_excluded_role("Directeur général"), is_excluded_role("Assistante", "Comptabilité")
-    (True, True)
-    >>> is_excluded_role("Sales Manager"), is_excluded_role("Technicien SAV", "SAV")
-    (False, False)
-    >>> is_excluded_role("Account Executive"), is_excluded_role("Chief Executive Officer")
-    (False, True)
-    """
-    for text in (role, department):
-        folded = _fold(text)
-        if not folded:
-            continue
-        if any(p in folded for p in _PHRASES):
-            return True
-        words = set(folded.split())
-        if words & (_MANAGEMENT | _ACCOUNTING):
-            return True
-    return False
 
 
 @dataclass(frozen=True)

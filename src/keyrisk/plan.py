@@ -50,6 +50,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from keyrisk import portfolio as pf
 from keyrisk._html import frame_table
 from keyrisk.errors import UsageError
+from keyrisk.roles import is_excluded_role
 
 __all__ = [
     "FAMILIARITY_WEIGHTS",
@@ -353,6 +354,15 @@ def candidate_pairs(
     active = pd.Series(st["active"].astype(bool).to_numpy(), index=st["staff"].astype(str))
     eligible = np.array(active.reindex(sindex).fillna(True).to_numpy(dtype=bool), copy=True)
     eligible &= ~np.isin(names, list(leaving))
+    # never management or accounting (keyrisk.roles: the rule of the next steps too)
+    role = st["role"] if "role" in st.columns else pd.Series(None, index=st.index)
+    dept_col = st["department"] if "department" in st.columns else pd.Series(None, index=st.index)
+    excluded = pd.Series(
+        [is_excluded_role(r, d) for r, d in zip(role.tolist(), dept_col.tolist(), strict=True)],
+        index=st["staff"].astype(str).to_numpy(),
+        dtype=bool,
+    )
+    eligible &= ~excluded.reindex(sindex).fillna(False).to_numpy(dtype=bool)
     dept = np.full(n, -1, dtype=np.int64)
     if "department" in st.columns:
         d = st["department"].astype("string").str.strip().str.casefold()

@@ -22,13 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+
+from keyrisk.roles import MANAGEMENT_WORDS, is_management
 
 __all__ = [
     "KEY_ACCOUNT_SHARE",
@@ -43,77 +43,12 @@ __all__ = [
     "weak_signals",
 ]
 
-#: Words of a role or department that mark management (accents and case ignored).
-MANAGEMENT_WORDS: Final = frozenset(
-    {
-        "directeur",
-        "directrice",
-        "director",
-        "direction",
-        "dg",
-        "pdg",
-        "ceo",
-        "coo",
-        "cfo",
-        "daf",
-        "raf",
-        "president",
-        "presidente",
-        "gerant",
-        "gerante",
-        "founder",
-        "cofounder",
-        "fondateur",
-        "fondatrice",
-        "associe",
-        "associee",
-        "partner",
-        "management",
-        "executive",
-        "chairman",
-        "chairwoman",
-    }
-)
-_MANAGEMENT_PHRASES: Final = (
-    "managing director",
-    "general manager",
-    "head of",
-    "administratif et financier",
-    "chef d entreprise",
-)
 #: Share of the accounts, by revenue, that are "key accounts".
 KEY_ACCOUNT_SHARE: Final = 0.10
 #: A newcomer started at most this many days before the analysis date.
 NEWCOMER_DAYS: Final = 365
 
 _STRING: Final = "string"
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
-
-
-def is_management(role: Any, department: Any = None) -> bool:
-    """Return True when a role or department reads as management.
-
-    Examples
-    --------
-    >>> is_management("Directeur général"), is_management("Technicien SAV", "SAV")
-    (True, False)
-    >>> is_management("Responsable administratif et financier"), is_management(None, "Direction")
-    (True, True)
-    """
-    for value in (role, department):
-        if not isinstance(value, str):
-            continue
-        folded = _fold(value)
-        if set(folded.split()) & MANAGEMENT_WORDS:
-            return True
-        if any(p in folded for p in _MANAGEMENT_PHRASES):
-            return True
-    return False
 
 
 def _tuple(value: Any) -> tuple[str, ...]:

@@ -157,7 +157,7 @@ def _reason_text(
         if allowed == 0:
             named.append(t("cp.reason.full", lang, name=name, count=held, held=held))
         else:
-            named.append(t("cp.reason.usage", lang, name=name, used=used, cap=allowed))
+            named.append(tn("cp.reason.usage", used, lang, name=name, used=used, cap=allowed))
     more = len(others) - _NAMED
     names = t("list.sep", lang).join(named)
     if more > 0:
