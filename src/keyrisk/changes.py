@@ -9,20 +9,23 @@ read as a change of risk.
 from __future__ import annotations
 
 import html
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from keyrisk._html import frame_table
-from keyrisk.history import Snapshot, snapshot_of
+from keyrisk.errors import UsageError
+from keyrisk.history import Snapshot, load_snapshot, snapshot_of
 from keyrisk.settings import Settings
 from keyrisk.trend import FIGURES
 
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
 
-__all__ = ["AFFECTS_FIGURES", "AT_RISK", "SAFE", "Changes", "compare"]
+__all__ = ["AFFECTS_FIGURES", "AT_RISK", "SAFE", "Changes", "compare", "compare_runs"]
 
 #: Risk levels of an account "at risk": orphaned or resting on one active holder.
 AT_RISK = ("critical", "high")
@@ -329,3 +332,96 @@ def compare(old: Snapshot | Analysis, new: Snapshot | Analysis) -> Changes:
         figures=_figures(a, b),
         parameters=_parameters(a, b),
     )
+
+
+Run = int | str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+
+
+def _snapshot_id(run: Run, side: str) -> int:
+    text = str(run).strip() if isinstance(run, int | str) else ""
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(
+            f"With a history, {side} is a snapshot number (1, 2, ... as 'keyrisk history' "
+            f"lists them); got {run!r}."
+        )
+    return int(text)
+
+
+def _paths(run: Run) -> list[str | os.PathLike[str]]:
+    if isinstance(run, int):
+        raise UsageError(f"A snapshot number ({run}) needs a history file.")
+    if isinstance(run, str | os.PathLike):
+        return [run]
+    return list(run)
+
+
+def compare_runs(
+    old: Run,
+    new: Run,
+    *,
+    history: str | os.PathLike[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    load_options: Mapping[str, Any] | None = None,
+) -> Changes:
+    """Return what changed from ``old`` to ``new``: two snapshots of a history, or two exports.
+
+    Parameters
+    ----------
+    old, new : int, str, path-like or list of paths
+        With ``history``: snapshot numbers (an int or its digits, as ``keyrisk history`` lists
+        them). Without: the exports of each run, a path or a list of paths, each loaded with
+        :func:`keyrisk.load` and ``load_options``, and analysed with ``settings``.
+    history : path-like, optional
+        The history file (:mod:`keyrisk.history`) the snapshots are read from.
+    params : mapping, optional
+        Method parameters of both analyses of exports (:class:`keyrisk.Settings` names), over
+        those of the configuration file; ``as_of`` defaults to each export's latest interaction.
+    load_options : mapping, optional
+        Keyword arguments of :func:`keyrisk.load` for both exports (``accounts``, ``staff``,
+        ``config``, ``sep``...): the same side files serve both runs.
+
+    Returns
+    -------
+    Changes
+
+    Raises
+    ------
+    keyrisk.errors.UsageError
+        A snapshot number that is not one, or a snapshot number without a history.
+    keyrisk.errors.HistoryError
+        The history cannot be read, or has no such snapshot.
+    keyrisk.errors.InputError
+        An export cannot be read.
+
+    Notes
+    -----
+    The comparison itself is :func:`compare`. Two snapshots compare the runs as they were
+    recorded, each with its own method and side files; two exports are analysed now, with one
+    method and one set of side files.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> days = ["2026-01-05", "2026-02-05"]
+    >>> q1 = pd.DataFrame({"account": "A", "staff": ["Ann", "Ann", "Bob", "Bob"], "date": days * 2})
+    >>> q2 = pd.DataFrame({"account": "A", "staff": "Ann", "date": days})
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     old, new = pathlib.Path(d) / "q1.csv", pathlib.Path(d) / "q2.csv"
+    ...     q1.to_csv(old, index=False), q2.to_csv(new, index=False)
+    ...     compare_runs(old, new).newly_at_risk["account"].tolist()
+    (None, None)
+    ['A']
+    """
+    if history is not None:
+        a = load_snapshot(history, _snapshot_id(old, "OLD"))
+        b = load_snapshot(history, _snapshot_id(new, "NEW"))
+        return compare(a, b)
+    from keyrisk.analysis import analyse
+    from keyrisk.ingest import load
+
+    options = dict(load_options or {})
+    old_paths, new_paths = _paths(old), _paths(new)
+    method = dict(params or {})
+    a_run = analyse(load(old_paths, **options), **method)
+    b_run = analyse(load(new_paths, **options), **method)
+    return compare(a_run, b_run)

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import click
 
 import keyrisk
-from keyrisk.errors import KeyriskError, Terminated, UsageError
+from keyrisk.errors import HistoryError, KeyriskError, Terminated, UsageError
 from keyrisk.ingest.values import parse_day
 from keyrisk.report import labels
 
@@ -528,6 +528,111 @@ def plan(
         return EXIT_OK
     simulation = None if leave else analysis.simulate(plan=chosen)
     click.echo(format_plan(analysis, chosen, lang=lang, top=top, simulation=simulation))
+    return EXIT_OK
+
+
+def _history_file(path: str) -> Path:
+    """The --history file of ``history`` and ``compare``: it must exist (never created here)."""
+    p = Path(path)
+    if not p.exists():
+        raise HistoryError(f"no history at {path}")
+    return p
+
+
+@cli.command()
+@click.option(
+    "--history",
+    "history_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The history file that keyrisk report --history records into.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the snapshots as one JSON list.")
+@_lang_option
+def history(history_file: str, as_json: bool, lang: str) -> int:
+    """List the snapshots of a history: one line each, oldest first, its as_of date second.
+
+    A line reads: number, as_of (ISO, '-' when the run had no dates), company, accounts,
+    revenue bus factor, revenue share on one person, when it was recorded. Exit code 1 when the
+    file is absent ("no history at FILE") or is not a keyrisk history.
+    """
+    from keyrisk.history import snapshots
+    from keyrisk.report.history_text import history_lines, history_records
+
+    listed = snapshots(_history_file(history_file))
+    if as_json:
+        click.echo(json.dumps(history_records(listed), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if listed.empty:
+        click.echo(labels.t("cli.history.empty", lang, path=history_file))
+    for line in history_lines(listed, lang):
+        click.echo(line)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(dir_okay=False),
+    help="Compare two snapshots of this history: OLD and NEW are then snapshot numbers.",
+)
+@_ingest_options
+@_method_options
+@_currency_option
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Accounts and people listed per list (the rest are counted).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as one JSON object.")
+@_lang_option
+def compare(
+    old: str,
+    new: str,
+    history_file: str | None,
+    top: int,
+    as_json: bool,
+    lang: str,
+    **opts: Any,
+) -> int:
+    """Say what changed from the run OLD to the run NEW.
+
+    \b
+    keyrisk compare --history FILE 3 4   two snapshots (numbers as 'keyrisk history' lists them)
+    keyrisk compare q1.csv q2.csv        two exports, analysed now with the same method
+
+    Two exports are each one interaction file; --accounts, --staff, --config and the method
+    options apply to both. Runs whose side files differ: record each with 'keyrisk report
+    --history FILE' and compare the snapshots. Printed: a warning first when the method differs
+    between the runs (parameter, old -> new), the key figures before -> now, the accounts newly
+    at risk, made safe and orphaned since, the people whose revenue held alone rose.
+    """
+    from keyrisk.changes import compare_runs
+    from keyrisk.report.history_text import format_changes
+
+    if history_file is not None:
+        given = {k for k, v in opts.items() if v not in (None, False, ())}
+        if given:
+            flags = {"limits": "limit"}
+            names = ", ".join("--" + flags.get(k, k).replace("_", "-") for k in sorted(given))
+            raise UsageError(
+                f"{names}: not with --history (snapshots keep the method they were run with)."
+            )
+        changes = compare_runs(old, new, history=_history_file(history_file))
+    else:
+        params = _method_params(opts)
+        keyrisk.Settings(**params)  # bad method parameters: a usage error before any reading
+        changes = compare_runs(old, new, params=params, load_options=_load_kwargs(opts))
+    if as_json:
+        data = changes.summary_dict()
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        return EXIT_OK
+    click.echo(format_changes(changes, lang, top=top))
     return EXIT_OK
 
 
