@@ -262,3 +262,28 @@ def test_bad_input_is_one_line_never_a_traceback(
         assert code == expected, (argv, err)
         assert out == "", argv
         assert words in one_error_line(err), (argv, err)
+
+
+def test_a_company_name_cannot_break_the_one_line_per_snapshot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "h.sqlite"
+    hist.record(path, analyse(two_quarters()), company="Toy\nSA\r\x1b[31m", inputs=[HASH])
+    code, out, _ = run(capsys, "history", "--history", path, "--lang", "en")
+    assert code == 0
+    assert len(out.splitlines()) == 1
+    assert out.startswith("1  2026-06-30  Toy SA  [31m · 4 accounts")
+
+
+def test_a_run_without_revenue_is_worded_in_accounts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from keyrisk import Dataset
+
+    ds = two_quarters()
+    counted = Dataset.from_frames(ds.interactions[["account", "staff", "date"]])
+    path = tmp_path / "h.sqlite"
+    hist.record(path, analyse(counted), company="Toy SA", inputs=[HASH])
+    code, out, _ = run(capsys, "history", "--history", path, "--lang", "en")
+    assert code == 0
+    assert "· portfolio bus factor: " in out and "· accounts on one person: " in out
