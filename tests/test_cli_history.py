@@ -255,6 +255,7 @@ def test_bad_input_is_one_line_never_a_traceback(
         (("compare", q1, broken), 1, "broken.csv"),
         (("compare", q1, q2, "--holder-ratio", "7"), 2, "holder_ratio"),
         (("compare", q1), 2, "NEW"),
+        (("compare", "1", "2"), 2, "a snapshot number needs the history file"),
         (("history",), 2, "--history"),
     ]
     for argv, expected, words in cases:

@@ -348,8 +348,13 @@ def _snapshot_id(run: Run, side: str) -> int:
 
 
 def _paths(run: Run) -> list[str | os.PathLike[str]]:
-    if isinstance(run, int):
-        raise UsageError(f"A snapshot number ({run}) needs a history file.")
+    if isinstance(run, int) or (
+        isinstance(run, str) and run.strip().isdigit() and not os.path.exists(run)
+    ):
+        raise UsageError(
+            f"{str(run).strip()} is not a file: a snapshot number needs the history file "
+            "(keyrisk compare --history FILE OLD NEW)."
+        )
     if isinstance(run, str | os.PathLike):
         return [run]
     return list(run)
