@@ -288,3 +288,17 @@ def test_a_run_without_revenue_is_worded_in_accounts(
     code, out, _ = run(capsys, "history", "--history", path, "--lang", "en")
     assert code == 0
     assert "· portfolio bus factor: " in out and "· accounts on one person: " in out
+
+
+def test_two_exports_without_revenue_are_compared_in_accounts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    q1, q2, _, _ = write_exports(tmp_path)
+    code, out, _ = run(capsys, "compare", q1, q2, "--lang", "en")
+    assert code == 0
+    lines = out.splitlines()
+    assert "  Portfolio bus factor: 2 → 1 (−1)" in lines
+    assert "  A · medium → critical" in lines  # no revenue column
+    assert not any(
+        line.startswith(("  Accounts analysed", "  Share of orphaned")) for line in lines
+    )

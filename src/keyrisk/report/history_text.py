@@ -35,6 +35,9 @@ FIGURES: dict[str, tuple[str, str]] = {
     "top_pair_share": ("kf.top_pair", "pct"),
 }
 
+#: Figures that repeat another in count basis (a count of accounts): left out there.
+_REVENUE_ONLY = ("total_revenue", "orphaned_revenue")
+
 #: The lists of accounts, in the order shown, and their title's key.
 _LISTS = (
     ("newly_at_risk", "page.newly_at_risk"),
@@ -286,7 +289,7 @@ def format_changes(changes: Changes, lang: str = "fr", *, top: int = 10) -> str:
     lines.append(t("cli.compare.figures", lang))
     figures = changes.figures.set_index("figure")
     for name, (key, kind) in FIGURES.items():
-        if name not in figures.index:
+        if name not in figures.index or (basis == "count" and name in _REVENUE_ONLY):
             continue
         old, new, delta = figures.loc[name, ["old", "new", "delta"]].tolist()
         label = w.label(key)
