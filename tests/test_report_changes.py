@@ -257,3 +257,31 @@ def test_history_from_the_configuration_file_is_relative_to_it(tmp_path: Path) -
     )
     assert rc == 0
     assert len(hist.snapshots(conf / "runs.sqlite")) == 1
+
+
+def _foreign_words(texts: list[str], words: set[str]) -> list[str]:
+    """Words of ``words`` in the texts keyrisk wrote (input names and parameter names taken out)."""
+    from tests.test_report_words import WORD
+
+    names = re.compile(r"\b(Ann|Bob|Cid|Toy SA|Sales|After-sales|[A-D])\b|\b\w+(?:_\w+)+\b")
+    bad = []
+    for text in texts:
+        own = names.sub(" ", text)
+        found = sorted({w for w in WORD.findall(own) if w.casefold() in words})
+        if found:
+            bad.append(f"{found} in {text[:100]!r}")
+    return bad
+
+
+def test_the_changes_words_are_french_and_english(
+    fr_runs: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    from tests.test_report_words import ENGLISH, FRENCH
+
+    book = fr_runs[2] / "keyrisk-report.xlsx"
+    texts = _texts(book, "Évolution") + _texts(book, "Synthèse")
+    assert not _foreign_words(texts, ENGLISH)
+    _, _, two = _two_runs(tmp_path, lang="en", holder_ratio=0.6)
+    book = two / "keyrisk-report.xlsx"
+    texts = _texts(book, "Changes") + _texts(book, "Summary")
+    assert not _foreign_words(texts, FRENCH)
