@@ -107,6 +107,10 @@ def test_the_changes_sheet_in_french(fr_runs: tuple[Path, Path, Path]) -> None:
     summary = _texts(two / "keyrisk-report.xlsx", "Synthèse")
     assert "Depuis le dernier rapport" in summary
     assert "Comptes devenus à risque" in summary
+    block = summary[summary.index("Depuis le dernier rapport") :]
+    i = block.index("Seuil de rupture du CA (nombre de départs)")
+    assert block[i + 1] == "1"  # the figure now, then before and the change in the comment
+    assert re.fullmatch("avant\u00a0: 2, écart\u00a0: [-\u2212]1", block[i + 2])
     first_screen = summary[: summary.index("Depuis le dernier rapport")]
     assert any(t.startswith("Seuil de rupture du CA") for t in first_screen)  # key figures first
 

@@ -356,7 +356,7 @@ def report_trend(analysis: Analysis) -> pd.DataFrame:
     as_of = analysis.as_of
     dates = analysis.dataset.interactions["date"].dropna()
     if as_of is None or dates.empty:
-        frame = analysis.trend(last=0)
+        frame = analysis.trend(last=0).copy()
         frame.attrs["left_out"] = 0
         return frame
     on_quarter_end = bool(quarter_ends(as_of, as_of))

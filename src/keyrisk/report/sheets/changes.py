@@ -211,15 +211,16 @@ def since_last_block(changes: Changes | None, analysis: Analysis, lang: str) -> 
             continue
         r = found.iloc[0]
         kind = _kind(name, basis)
-        old = _value(r["old"])
+        old, delta = _value(r["old"]), _value(r["delta"])
         shown = "—" if old is None else _shown(old, kind, lang, basis)
+        change = "—" if delta is None else _shown(delta, kind, lang, basis, signed=True)
         rows.append(
             KeyValue(
                 _label(name, lang, basis),
-                _value(r["delta"]),
+                _value(r["new"]),
                 kind,
                 None,
-                t("chg.summary.before", lang, value=shown),
+                t("chg.summary.before", lang, value=shown, delta=change),
             )
         )
     blocks.append(KeyValues(tuple(rows)))
@@ -227,12 +228,14 @@ def since_last_block(changes: Changes | None, analysis: Analysis, lang: str) -> 
     return blocks
 
 
-def _shown(value: Any, kind: str, lang: str, basis: str) -> str:
+def _shown(value: Any, kind: str, lang: str, basis: str, signed: bool = False) -> str:
+    x = float(value)
+    sign = "+" if signed and x > 0 else ""
     if kind == "percent":
-        return lb.percent(float(value), lang)
+        return sign + lb.percent(x, lang)
     if kind == "money":
-        return lb.money(float(value), lang, basis)
-    return lb.number(float(value), lang)
+        return sign + lb.money(x, lang, basis)
+    return sign + lb.number(x, lang)
 
 
 def changes_sheet(
