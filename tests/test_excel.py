@@ -31,6 +31,7 @@ FR_TITLES = [
     "Équipe",
     "Plan de continuité",
     "Signaux faibles",
+    "Évolution",
     "Scénarios",
     "Clients",
     "Qualité des données",
@@ -42,6 +43,7 @@ EN_TITLES = [
     "Staff",
     "Continuity plan",
     "Weak signals",
+    "Changes",
     "Scenarios",
     "Clients",
     "Data quality",
@@ -278,7 +280,7 @@ def test_full_report_on_the_bundled_sample(
     assert {"accounts.csv", "staff.csv", "summary.json", WORKBOOK_NAME} <= names
     pngs = sorted(n for n in names if n.startswith("charts/") and n.endswith(".png"))
     assert len(pngs) >= 6
-    assert pngs == sorted(f"charts/{n}.png" for n in CHARTS)
+    assert pngs == sorted(f"charts/{n}.png" for n in [*CHARTS, "trend"])  # trend: Changes sheet
     wb = openpyxl.load_workbook(out / WORKBOOK_NAME)
     assert wb.sheetnames == FR_TITLES
     assert wb["Comptes"].max_row - 1 == len(a.accounts) == 400

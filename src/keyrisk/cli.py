@@ -2,7 +2,8 @@
 
 Every command parses its arguments, calls one public function and prints the result. Library
 errors are translated into one-line messages and exit codes in one place, :func:`main`:
-0 ok, 1 input unusable or report not written, 2 usage error, 130 interrupted (Ctrl+C, SIGINT),
+0 ok, 1 input unusable, report not written, or run not recorded in its history (the report
+written), 2 usage error, 130 interrupted (Ctrl+C, SIGINT),
 143 terminated (SIGTERM). No traceback reaches the user; an interrupted report leaves the
 previous one as it was.
 """
@@ -214,6 +215,11 @@ def _report_options(func: F) -> F:
             type=click.Choice([",", ";", "|", "tab"]),
             help="Separator of the CSV files (default ';' for a French report, else ',').",
         ),
+        click.option(
+            "--history",
+            type=click.Path(dir_okay=False),
+            help="History file: compare with the previous run there, then record this one.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -373,9 +379,22 @@ def _run_report(
     analysis = keyrisk.analyse(dataset, **params)
     target = Path(out) if out else _default_out(inputs, analysis.as_of)
     progress.step(labels.t("cli.writing", lang, path=str(target)))
-    written = keyrisk.write_report(
-        analysis, target, lang=lang, inputs=all_inputs, pseudonymised=pseudonymise, **handover
-    )
+    from keyrisk.report.writer import HistoryNotRecorded
+
+    history = opts.get("history") or config.report.get("history")
+    not_recorded = None
+    try:
+        written = keyrisk.write_report(
+            analysis,
+            target,
+            lang=lang,
+            inputs=all_inputs,
+            pseudonymised=pseudonymise,
+            history=history,
+            **handover,
+        )
+    except HistoryNotRecorded as exc:
+        written, not_recorded = exc.paths, exc
     progress.done()
     click.echo(keyrisk.headline(analysis, lang))
     from keyrisk.caveats import message
@@ -383,6 +402,10 @@ def _run_report(
     for caveat in analysis.caveats:
         click.echo(labels.t("summary.caveat", lang, message=message(caveat, lang)))
     click.echo(labels.tn("cli.written", len(written), lang, path=str(target)))
+    if not_recorded is not None:
+        # the report is there, but the next run will not compare itself with this one
+        click.echo(f"keyrisk: warning: {not_recorded}", err=True)
+        return EXIT_INPUT
     return EXIT_OK
 
 

@@ -65,6 +65,7 @@ A full example::
     author = "Jeanne Martin"       # "Préparé par ..." in the footer; the file's author
     csv_sep = ","                  # separator of the CSV files: , ; | or "\\t"
     currency = "EUR"               # ISO 4217 code of the amounts (read from the data otherwise)
+    history = "history.sqlite"     # the history of runs (relative to this file's folder)
 
 ``lookup`` names the id column of an accounts (staff) file and maps it as ``account_id``
 (``staff_id``): the interactions' account (staff) values, and the accounts' owner values for a
@@ -96,7 +97,7 @@ __all__ = ["Config", "FileConfig", "load_config"]
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 _TOP_KEYS = ("files", "kind_weights", "aliases", "analysis", "stages", "kinds", "report")
-_REPORT_KEYS = ("company", "title", "author", "csv_sep", "currency")
+_REPORT_KEYS = ("company", "title", "author", "csv_sep", "currency", "history")
 _CSV_SEPARATORS = (",", ";", "\t", "|")
 _FILE_KEYS = (
     "role",
@@ -201,7 +202,8 @@ class Config:
         Extra kind labels -> kind.
     report : mapping of str to str
         Options of the deliverable (``[report]``): ``company``, ``title``, ``author``,
-        ``csv_sep`` (keyword arguments of :func:`keyrisk.write_report`), and ``currency``, the
+        ``csv_sep`` (keyword arguments of :func:`keyrisk.write_report`), ``history`` (the
+        history file, relative to the configuration file's folder), and ``currency``, the
         ISO 4217 code of the amounts (read by :func:`keyrisk.load`).
 
     Examples
@@ -471,6 +473,10 @@ def _report(path: str, raw: object) -> dict[str, str]:
                 shown = ", ".join(repr(s) for s in _CSV_SEPARATORS)
                 raise ConfigError(f"{path}: report.csv_sep must be one of {shown}; got {value!r}.")
             out[name] = value
+        elif name == "history":
+            # a history file named in keyrisk.toml lies relative to the file's folder
+            text = _text(path, "report.history", value)
+            out[name] = str(Path(path).parent / Path(text).expanduser())
         elif name == "currency":
             text = _text(path, "report.currency", value)
             try:

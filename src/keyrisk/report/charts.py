@@ -54,6 +54,7 @@ __all__ = [
     "orphaned_chart",
     "revenue_held_chart",
     "save_charts",
+    "trend_chart",
 ]
 
 #: Resolution of the PNG files.
@@ -1173,6 +1174,69 @@ CHARTS: dict[str, ChartFunction] = {
     "clients": clients_chart,
     "before_after": before_after_chart,
 }
+
+
+def trend_chart(
+    trend: pd.DataFrame, *, lang: str = "fr", basis: str = "revenue", ax: Axes | None = None
+) -> Figure:
+    """This quarter against the last four: the share of revenue held by one person or none, by
+    point of the trend, as a line (the revenue bus factor written above each point).
+
+    ``trend`` is a table of :func:`keyrisk.trend.quarterly_trend` (its last rows are drawn);
+    the title compares the last point with the first one drawn. A point with no activity is
+    left out of the line.
+    """
+    check_lang(lang)
+    if trend.empty or "single_holder_revenue_share" not in trend.columns:
+        return _empty(ax, t("chart.trend.none", lang))
+    rows = trend.tail(5).reset_index(drop=True)
+    fig, ax = _figure(ax, (10.0, 4.6))
+    share = pd.to_numeric(rows["single_holder_revenue_share"], errors="coerce").astype(float)
+    x = np.arange(len(rows))
+    labels = [lb.date(d, lang) if d is not None else "" for d in rows["as_of"]]
+    ok = ~share.isna().to_numpy()
+    ax.plot(x[ok], share.to_numpy()[ok], color=_RED, marker="o", linewidth=2.2)
+    bus = rows["revenue_bus_factor"] if "revenue_bus_factor" in rows.columns else None
+    for i in np.flatnonzero(ok):
+        text = _small_percent(float(share.iloc[i]), lang)
+        if bus is not None and not pd.isna(bus.iloc[i]):
+            text += "\n" + t("chart.trend.bus", lang, n=int(bus.iloc[i]))
+        ax.annotate(
+            text,
+            (float(x[i]), float(share.iloc[i])),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=_TICK,
+        )
+    ax.set_xticks(x, labels, fontsize=_TICK)
+    ax.set_xlim(-0.5, len(rows) - 0.5)
+    ax.set_ylim(0, 1.3)
+    ax.yaxis.set_major_locator(FixedLocator([0.0, 0.25, 0.5, 0.75, 1.0]))
+    _percent_axis(ax, lang)
+    ax.grid(axis="y", color="#E0E0E0")
+    ax.set_ylabel(tb("chart.trend.ylabel", lang, basis), fontsize=_LABEL)
+    _clean(ax)
+    valid = [i for i in range(len(rows)) if ok[i]]
+    if len(valid) >= 2 and valid[-1] == len(rows) - 1:
+        first, last = valid[0], valid[-1]
+        title = tb(
+            "chart.trend.title",
+            lang,
+            basis,
+            now=lb.percent(float(share.iloc[last]), lang),
+            then=lb.percent(float(share.iloc[first]), lang),
+            date=labels[first],
+        )
+    elif valid:
+        title = tb(
+            "chart.trend.title.one", lang, basis, now=lb.percent(float(share.iloc[valid[-1]]), lang)
+        )
+    else:
+        title = t("chart.trend.none", lang)
+    _title(ax, title)
+    return fig
 
 
 def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:

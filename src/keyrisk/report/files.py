@@ -178,6 +178,7 @@ def write_tables(
     *,
     sep: str = ",",
     decimal: str = ".",
+    extra: dict[str, Any] | None = None,
 ) -> list[Path]:
     """Write accounts.csv, staff.csv, plan.csv, layers.csv, signals.csv and summary.json into
     ``out``; return their paths.
@@ -195,6 +196,8 @@ def write_tables(
         The CSV separator (``";"`` for a French Excel).
     decimal : str, default "."
         The decimal mark of the CSV numbers (``","`` for a French Excel).
+    extra : dict, optional
+        More keys of summary.json, plain JSON data (the report's ``changes`` and ``trend``).
 
     Notes
     -----
@@ -230,6 +233,7 @@ def write_tables(
     summary["layers"] = layers_dict(layers)
     summary["signals"] = signals.summary_dict()
     summary["simulation"] = simulation_dict(analysis.simulate())  # the default plan, cached
+    summary.update(extra or {})
     with atomic_write(paths[5]) as handle:
         json.dump(summary, handle, ensure_ascii=False, indent=2, allow_nan=False)
         handle.write("\n")

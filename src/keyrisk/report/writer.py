@@ -15,20 +15,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from keyrisk.errors import OutputError, Terminated, UsageError
+from keyrisk.errors import HistoryError, OutputError, Terminated, UsageError
 from keyrisk.report.files import TABLE_FILES, ItemInUse, NotWritable, staged_folder, write_tables
 from keyrisk.report.html import PAGE_NAME
 from keyrisk.report.labels import check_lang, t
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from keyrisk.analysis import Analysis
+    from keyrisk.changes import Changes
+    from keyrisk.history import Snapshot
 
 __all__ = [
     "CSV_SEPARATORS",
+    "TREND_POINTS",
     "WORKBOOK_NAME",
+    "HistoryNotRecorded",
     "ReportOptions",
     "check_output_folder",
+    "page_changes",
     "report_options",
+    "report_trend",
     "write_report",
 ]
 
@@ -41,6 +49,20 @@ REPORT_ITEMS = (*TOP_FILES, "charts")
 #: Separators the CSV files may use.
 CSV_SEPARATORS = (",", ";", "\t", "|")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Points of the report's trend: this quarter and the previous four (each point is one analysis).
+TREND_POINTS = 5
+
+
+class HistoryNotRecorded(HistoryError):
+    """The report was written, but the history could not be read or updated.
+
+    ``paths`` are the report's files (as :func:`write_report` returns them); the message says
+    what went wrong with the history file, in one line.
+    """
+
+    def __init__(self, message: str, paths: list[Path]) -> None:
+        super().__init__(message)
+        self.paths = paths
 
 
 def check_output_folder(
@@ -191,6 +213,7 @@ def write_report(
     title: str | None = None,
     author: str | None = None,
     csv_sep: str | None = None,
+    history: str | os.PathLike[str] | None = None,
 ) -> list[Path]:
     """Write the report into ``out`` and return the paths written.
 
@@ -217,12 +240,18 @@ def write_report(
     csv_sep : {",", ";", "\\t", "|"}, optional
         Separator of the CSV files (default ``;`` with decimal commas for a French report, as
         a French Excel expects, else ``,``).
+    history : path, optional
+        A history file (:mod:`keyrisk.history`, created when absent): the report compares
+        itself with the previous snapshot of the same ``company`` (summary.json's ``changes``,
+        the Changes sheet, the Summary and the page) and, once the report is in place, the run
+        is recorded in it (pseudonyms only when ``pseudonymised``; the input hashes are the
+        ingestion's SHA-256).
 
     Returns
     -------
     list of pathlib.Path
         accounts.csv, staff.csv, plan.csv, layers.csv, signals.csv, summary.json,
-        charts/*.png, keyrisk-report.xlsx, keyrisk-report.html.
+        charts/*.png (charts/trend.png last), keyrisk-report.xlsx, keyrisk-report.html.
 
     Raises
     ------
@@ -232,9 +261,17 @@ def write_report(
     OutputError
         When the report cannot be written (disk full, a previous file open in Excel...): the
         output folder is left as it was.
+    HistoryNotRecorded
+        The report was written (its paths in the exception), but the history file could not
+        be read or updated (not a keyrisk history, damaged, busy...); when it could not be
+        read, the report has no changes (as a first report).
 
     Notes
     -----
+    The trend (summary.json's ``trend``, the Changes sheet and the page) is
+    :meth:`Analysis.trend` limited to this quarter and the previous four
+    (:data:`TREND_POINTS`): each point is one analysis, so earlier quarters are left out.
+
     The report is written whole or not at all. It is built in a hidden folder inside ``out``
     and swapped in at the end: the previous report's files (and ``charts/``, which belongs to
     the report) are moved aside, the new ones moved in, the previous ones deleted; other
@@ -263,9 +300,24 @@ def write_report(
     options = report_options(company=company, title=title, author=author, csv_sep=csv_sep)
     check_output_folder(out, inputs)
     folder = Path(out)
+    if history is not None and Path(history).is_dir():
+        raise UsageError(f"The history {str(history)!r} is a folder; give a file.")
+    snap, changes, problem = _previous(analysis, history, options.company, pseudonymised)
+    trend = report_trend(analysis)
     try:
         with _sigterm_raises(), staged_folder(folder, REPORT_ITEMS) as stage:
-            written = _write(analysis, stage, lang, inputs, pseudonymised, run_date, options)
+            written = _write(
+                analysis,
+                stage,
+                lang,
+                inputs,
+                pseudonymised,
+                run_date,
+                options,
+                trend=trend,
+                changes=changes,
+                history=history is not None,
+            )
     except ItemInUse as exc:
         raise OutputError(t("error.locked", lang, name=exc.name)) from None
     except NotWritable as exc:
@@ -281,7 +333,78 @@ def write_report(
         raise OutputError(
             t("error.write", lang, folder=str(out), reason=_reason(exc, lang))
         ) from None
-    return [folder / p.relative_to(stage) for p in written]
+    paths = [folder / p.relative_to(stage) for p in written]
+    if history is not None and snap is not None:
+        if problem is None:
+            problem = _record(history, snap, folder)
+        if problem is not None:
+            raise HistoryNotRecorded(
+                f"the report was written to {str(out)!r}, but the run was not recorded: {problem}",
+                paths,
+            )
+    return paths
+
+
+def report_trend(analysis: Analysis) -> pd.DataFrame:
+    """Return the trend the report shows: this quarter and the previous four.
+
+    :meth:`Analysis.trend` with the last :data:`TREND_POINTS` points, the analysis date
+    included; ``attrs["left_out"]`` is the number of earlier quarter ends left out.
+    """
+    from keyrisk.trend import quarter_ends
+
+    as_of = analysis.as_of
+    dates = analysis.dataset.interactions["date"].dropna()
+    if as_of is None or dates.empty:
+        frame = analysis.trend(last=0).copy()
+        frame.attrs["left_out"] = 0
+        return frame
+    on_quarter_end = bool(quarter_ends(as_of, as_of))
+    last = TREND_POINTS if on_quarter_end else TREND_POINTS - 1
+    import pandas as pd
+
+    every = quarter_ends(pd.Timestamp(dates.min()).date(), as_of)
+    frame = analysis.trend(last=last).copy()
+    frame.attrs["left_out"] = max(len(every) - last, 0)
+    return frame
+
+
+def _previous(
+    analysis: Analysis,
+    history: str | os.PathLike[str] | None,
+    company: str | None,
+    pseudonymised: bool,
+) -> tuple[Snapshot | None, Changes | None, str | None]:
+    """This run's snapshot, the changes since the previous one, and a history problem."""
+    if history is None:
+        return None, None, None
+    from keyrisk.changes import compare
+    from keyrisk.history import previous, snapshot_of
+
+    snap = snapshot_of(analysis, company=company or "", pseudonymised=pseudonymised, summary={})
+    try:
+        old = previous(history, company or "")
+    except HistoryError as exc:
+        return snap, None, str(exc)
+    return snap, None if old is None else compare(old, snap), None
+
+
+def _record(history: str | os.PathLike[str], snap: Snapshot, folder: Path) -> str | None:
+    """Record ``snap`` (with the summary.json just written); return the problem, if any."""
+    import dataclasses
+    import json
+
+    from keyrisk.history import record
+
+    try:
+        with (folder / "summary.json").open(encoding="utf-8") as handle:
+            summary = json.load(handle)
+        record(history, dataclasses.replace(snap, summary=summary))
+    except HistoryError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"{exc.strerror or type(exc).__name__}: {str(history)!r}"
+    return None
 
 
 def _write(
@@ -292,19 +415,37 @@ def _write(
     pseudonymised: bool,
     run_date: dt.date,
     options: ReportOptions,
+    *,
+    trend: pd.DataFrame | None = None,
+    changes: Changes | None = None,
+    history: bool = False,
 ) -> list[Path]:
     """Write every file of the report into ``folder`` (a fresh, empty folder)."""
     import keyrisk
     from keyrisk.report import excel
-    from keyrisk.report.charts import CHARTS, save_charts
+    from keyrisk.report.charts import CHARTS, save_charts, save_figure, trend_chart
     from keyrisk.report.html import write_page
     from keyrisk.report.pagesetup import document_properties, page_setup
     from keyrisk.report.sheets import ReportMeta, build_sheets
+    from keyrisk.report.sheets.changes import TREND_CHART
+    from keyrisk.trend import trend_records
 
     sep, decimal = options.csv_format(lang)
-    paths = write_tables(analysis, folder, lang, sep=sep, decimal=decimal)
+    extra = {
+        "changes": None if changes is None else changes.summary_dict(),
+        "trend": [] if trend is None else trend_records(trend),
+    }
+    paths = write_tables(analysis, folder, lang, sep=sep, decimal=decimal, extra=extra)
     charts = save_charts(analysis, folder, lang)
     paths += charts
+    images = dict(zip(CHARTS, charts, strict=True))
+    drawn = trend is not None and not trend.empty
+    if drawn:
+        assert trend is not None
+        fig = trend_chart(trend, lang=lang, basis=analysis.revenue_basis)
+        images[TREND_CHART] = save_figure(fig, folder / "charts" / f"{TREND_CHART}.png")
+        fig.clear()
+        paths.append(images[TREND_CHART])
     meta = ReportMeta(
         version=keyrisk.__version__,
         run_date=run_date,
@@ -314,8 +455,9 @@ def _write(
         title=options.title,
         author=options.author,
     )
-    sheets = build_sheets(analysis, lang, meta)
-    images = dict(zip(CHARTS, charts, strict=True))
+    sheets = build_sheets(
+        analysis, lang, meta, trend=trend, changes=changes, history=history, trend_chart=drawn
+    )
     paths.append(
         excel.save_workbook(
             sheets,
@@ -327,5 +469,45 @@ def _write(
             properties=document_properties(meta, lang),
         )
     )
-    paths.append(write_page(analysis, folder, lang, meta, charts=images))
+    page_charts = {k: v for k, v in images.items() if k in CHARTS}
+    paths.append(
+        write_page(
+            analysis,
+            folder,
+            lang,
+            meta,
+            trend=trend,
+            changes=None if changes is None else page_changes(changes),
+            charts=page_charts,
+        )
+    )
     return paths
+
+
+def page_changes(changes: Changes) -> dict[str, object]:
+    """Return the changes in the shape the director's page takes (see :mod:`.html`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from keyrisk import Dataset, analyse
+    >>> from keyrisk.changes import compare
+    >>> old = analyse(Dataset.from_frames(pd.DataFrame(
+    ...     {"account": ["A", "A"], "staff": ["Ann", "Bob"]})))
+    >>> new = analyse(Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]})))
+    >>> page = page_changes(compare(old, new))
+    >>> page["newly_at_risk"]["account"].tolist(), list(page["rising_staff"].columns)[:3]
+    (['A'], ['staff', 'before', 'after'])
+    """
+    before_after = {"old": "before", "new": "after"}
+    return {
+        "previous_as_of": changes.old.as_of,
+        "deltas": changes.figures.rename(columns=before_after),
+        "newly_at_risk": changes.newly_at_risk,
+        "made_safe": changes.made_safe,
+        "orphaned_since": changes.orphaned_since,
+        "rising_staff": changes.sole_revenue_rose.rename(columns=before_after),
+        "parameters": changes.parameters.rename(
+            columns={"parameter": "name", "old": "before", "new": "after"}
+        ),
+    }

@@ -4,7 +4,7 @@ Like pandas' Excel writer, the content (what goes where, in which format, with w
 highlighting) is decided here by pure functions, and :mod:`keyrisk.report.excel` only renders
 it with openpyxl. :func:`build_sheets` turns an :class:`~keyrisk.analysis.Analysis` and a
 language into a list of :class:`SheetSpec`, one per sheet module (:mod:`.summary`,
-:mod:`.accounts`, :mod:`.staff`, :mod:`.plan`, :mod:`.signals`, :mod:`.scenarios`,
+:mod:`.accounts`, :mod:`.staff`, :mod:`.plan`, :mod:`.signals`, :mod:`.changes`, :mod:`.scenarios`,
 :mod:`.clients`, :mod:`.quality`, :mod:`.method`), built from the blocks of :mod:`._blocks`;
 every label comes from :mod:`keyrisk.report.labels`. Values are plain Python values (str, int,
 float, datetime.date or None); text from the input is made inert by the renderer
@@ -33,6 +33,7 @@ from keyrisk.report.sheets._blocks import (
     parameters,
 )
 from keyrisk.report.sheets.accounts import accounts_sheet
+from keyrisk.report.sheets.changes import changes_sheet
 from keyrisk.report.sheets.clients import TOP_CLIENTS, clients_sheet
 from keyrisk.report.sheets.method import method_sheet
 from keyrisk.report.sheets.plan import MAX_PLAN_ROWS, plan_sheet
@@ -49,7 +50,10 @@ from keyrisk.report.sheets.summary import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from keyrisk.analysis import Analysis
+    from keyrisk.changes import Changes
 
 __all__ = [
     "KINDS",
@@ -70,6 +74,7 @@ __all__ = [
     "Table",
     "accounts_sheet",
     "build_sheets",
+    "changes_sheet",
     "clients_sheet",
     "coverage",
     "key_figures",
@@ -87,7 +92,16 @@ __all__ = [
 ]
 
 
-def build_sheets(analysis: Analysis, lang: str, meta: ReportMeta) -> list[SheetSpec]:
+def build_sheets(
+    analysis: Analysis,
+    lang: str,
+    meta: ReportMeta,
+    *,
+    trend: pd.DataFrame | None = None,
+    changes: Changes | None = None,
+    history: bool = False,
+    trend_chart: bool = False,
+) -> list[SheetSpec]:
     """Return the sheets of the deliverable, in order, every label in ``lang``.
 
     Parameters
@@ -97,12 +111,16 @@ def build_sheets(analysis: Analysis, lang: str, meta: ReportMeta) -> list[SheetS
         A language of :data:`keyrisk.report.labels.LANGS`.
     meta : ReportMeta
         Version, run date, pseudonymisation: the only content not taken from ``analysis``.
+    trend, changes, history, trend_chart
+        The Changes sheet's content (see :func:`~keyrisk.report.sheets.changes.changes_sheet`);
+        ``changes`` also gives the Summary sheet its "since the last report" block.
 
     Returns
     -------
     list of SheetSpec
-        Summary, Accounts, Staff, Continuity plan, Weak signals, Scenarios, Clients, Data
-        quality, Method: the diagnosis, then what to do about it, then the detail.
+        Summary, Accounts, Staff, Continuity plan, Weak signals, Changes, Scenarios, Clients,
+        Data quality, Method: the diagnosis, then what to do about it, how it moved since last
+        time, then the detail.
 
     Raises
     ------
@@ -120,11 +138,14 @@ def build_sheets(analysis: Analysis, lang: str, meta: ReportMeta) -> list[SheetS
     """
     lang = lb.check_lang(lang)
     sheets = [
-        summary_sheet(analysis, lang, meta),
+        summary_sheet(analysis, lang, meta, changes=changes),
         accounts_sheet(analysis, lang),
         staff_sheet(analysis, lang),
         plan_sheet(analysis, lang),
         signals_sheet(analysis, lang),
+        changes_sheet(
+            analysis, lang, trend=trend, changes=changes, history=history, chart=trend_chart
+        ),
         scenarios_sheet(analysis, lang),
         clients_sheet(analysis, lang),
         quality_sheet(analysis, lang),

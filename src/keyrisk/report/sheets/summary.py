@@ -29,10 +29,12 @@ from keyrisk.report.sheets._blocks import (
     light_for,
     parameters,
 )
+from keyrisk.report.sheets.changes import since_last_block
 from keyrisk.report.steps import next_steps, plan_step
 
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
+    from keyrisk.changes import Changes
     from keyrisk.portfolio import BusFactor, Departure
 
 __all__ = [
@@ -411,9 +413,11 @@ def metadata(analysis: Analysis, lang: str, meta: ReportMeta) -> KeyValues:
     return KeyValues(tuple(rows), t("block.metadata", lang))
 
 
-def summary_sheet(analysis: Analysis, lang: str, meta: ReportMeta) -> SheetSpec:
-    """Return the Summary sheet: headline and its caveats, key figures, next steps, parameters,
-    coverage."""
+def summary_sheet(
+    analysis: Analysis, lang: str, meta: ReportMeta, *, changes: Changes | None = None
+) -> SheetSpec:
+    """Return the Summary sheet: headline and its caveats, key figures, what changed since the
+    last report (when ``changes`` is given), next steps, parameters, coverage."""
     p = analysis.portfolio
     head = lb.headline(p.headline_facts, lang)
     as_of = (
@@ -431,6 +435,7 @@ def summary_sheet(analysis: Analysis, lang: str, meta: ReportMeta) -> SheetSpec:
             for c in analysis.caveats
         ),
         key_figures(analysis, lang),
+        *since_last_block(changes, analysis, lang),
         Paragraph(t("block.next_steps", lang), "heading", 4),
     ]
     steps = next_steps(analysis, lang)
