@@ -214,6 +214,11 @@ def _report_options(func: F) -> F:
             type=click.Choice([",", ";", "|", "tab"]),
             help="Separator of the CSV files (default ';' for a French report, else ',').",
         ),
+        click.option(
+            "--crm-since",
+            help="CRM roll-out date for the adoption audit: 2026-01-01 or 01/01/2026 (default: "
+            "the first month with a logged interaction).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -229,6 +234,17 @@ def _handover(opts: dict[str, Any], config: Any) -> dict[str, Any]:
     }
     checked = report_options(**given)
     return {k: getattr(checked, k) for k in REPORT_KEYS}
+
+
+def _crm_since(opts: dict[str, Any], config: Any) -> dt.date | None:
+    """The CRM roll-out date: --crm-since (read like --as-of), else ``[report] crm_since``."""
+    if opts.get("crm_since") is not None:
+        try:
+            return parse_day(opts["crm_since"], _date_order(opts))
+        except UsageError as exc:
+            raise UsageError(f"--crm-since: {exc}") from None
+    value = config.report.get("crm_since")
+    return None if value is None else dt.date.fromisoformat(value)
 
 
 def _load_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
@@ -354,6 +370,7 @@ def _run_report(
     keyrisk.Settings(**params)
     config = load_config(opts.get("config"))
     handover = _handover(opts, config)
+    crm_since = _crm_since(opts, config)
     all_inputs = [*inputs, *(opts.get("accounts") or ()), *(opts.get("staff") or ())]
     if out:
         keyrisk.check_output_folder(out, all_inputs)
@@ -374,7 +391,13 @@ def _run_report(
     target = Path(out) if out else _default_out(inputs, analysis.as_of)
     progress.step(labels.t("cli.writing", lang, path=str(target)))
     written = keyrisk.write_report(
-        analysis, target, lang=lang, inputs=all_inputs, pseudonymised=pseudonymise, **handover
+        analysis,
+        target,
+        lang=lang,
+        inputs=all_inputs,
+        pseudonymised=pseudonymise,
+        crm_since=crm_since,
+        **handover,
     )
     progress.done()
     click.echo(keyrisk.headline(analysis, lang))

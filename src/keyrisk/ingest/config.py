@@ -65,6 +65,8 @@ A full example::
     author = "Jeanne Martin"       # "Préparé par ..." in the footer; the file's author
     csv_sep = ","                  # separator of the CSV files: , ; | or "\\t"
     currency = "EUR"               # ISO 4217 code of the amounts (read from the data otherwise)
+    crm_since = 2026-01-01         # CRM roll-out date of the adoption audit (default: the first
+                                   # month with a logged interaction)
 
 ``lookup`` names the id column of an accounts (staff) file and maps it as ``account_id``
 (``staff_id``): the interactions' account (staff) values, and the accounts' owner values for a
@@ -96,7 +98,7 @@ __all__ = ["Config", "FileConfig", "load_config"]
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 _TOP_KEYS = ("files", "kind_weights", "aliases", "analysis", "stages", "kinds", "report")
-_REPORT_KEYS = ("company", "title", "author", "csv_sep", "currency")
+_REPORT_KEYS = ("company", "title", "author", "csv_sep", "currency", "crm_since")
 _CSV_SEPARATORS = (",", ";", "\t", "|")
 _FILE_KEYS = (
     "role",
@@ -201,8 +203,9 @@ class Config:
         Extra kind labels -> kind.
     report : mapping of str to str
         Options of the deliverable (``[report]``): ``company``, ``title``, ``author``,
-        ``csv_sep`` (keyword arguments of :func:`keyrisk.write_report`), and ``currency``, the
-        ISO 4217 code of the amounts (read by :func:`keyrisk.load`).
+        ``csv_sep``, ``crm_since`` (YYYY-MM-DD; keyword arguments of
+        :func:`keyrisk.write_report`), and ``currency``, the ISO 4217 code of the amounts (read
+        by :func:`keyrisk.load`).
 
     Examples
     --------
@@ -461,6 +464,21 @@ def _stages(path: str, raw: object) -> dict[str, str]:
     return out
 
 
+def _crm_since(path: str, value: object) -> str:
+    """``[report] crm_since``: a TOML date or a date as people type it, kept as YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    from keyrisk.ingest.values import parse_day
+
+    text = _text(path, "report.crm_since", value)
+    try:
+        return parse_day(text).isoformat()
+    except UsageError as exc:
+        raise ConfigError(f"{path}: report.crm_since: {exc}") from None
+
+
 def _report(path: str, raw: object) -> dict[str, str]:
     table = _table(path, "report", raw)
     _check_keys(path, "report", table, _REPORT_KEYS)
@@ -471,6 +489,8 @@ def _report(path: str, raw: object) -> dict[str, str]:
                 shown = ", ".join(repr(s) for s in _CSV_SEPARATORS)
                 raise ConfigError(f"{path}: report.csv_sep must be one of {shown}; got {value!r}.")
             out[name] = value
+        elif name == "crm_since":
+            out[name] = _crm_since(path, value)
         elif name == "currency":
             text = _text(path, "report.currency", value)
             try:

@@ -16,6 +16,7 @@ of data. :func:`save_charts` writes the PNG files; the same analysis gives byte-
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -45,6 +46,7 @@ __all__ = [
     "CHARTS",
     "DPI",
     "before_after_chart",
+    "adoption_chart",
     "before_after_table",
     "bus_factor_chart",
     "clients_chart",
@@ -1160,6 +1162,73 @@ def before_after_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None 
     return fig
 
 
+# --------------------------------------------------------------------------------------------
+# (i) CRM adoption
+# --------------------------------------------------------------------------------------------
+
+#: Teams drawn at most in the adoption chart (the largest; the others are in the sheet).
+_ADOPTION_TEAMS = 8
+
+
+def adoption_chart(
+    analysis: Analysis,
+    *,
+    lang: str = "fr",
+    ax: Axes | None = None,
+    since: dt.date | str | None = None,
+) -> Figure:
+    """CRM adoption month by month after roll-out: the whole company and each team (lines).
+
+    ``since`` is the roll-out date (default: the first logged month). The title says the
+    adoption at the latest checkpoint reached (M+1, M+3, M+6) and the teams that log nothing.
+    """
+    from keyrisk.adoption import NO_TEAM
+    from keyrisk.report.sheets.adoption import audit, finding, team_months
+
+    check_lang(lang)
+    a = audit(analysis, since)
+    if a is None:
+        return _empty(ax, t("ad.chart.empty", lang))
+    table = team_months(a)
+    fig, ax = _figure(ax, (10.0, 5.5))
+    x = table.index.to_numpy(dtype=float)
+    sizes = a.people.groupby("team")["staff"].count().sort_values(ascending=False, kind="stable")
+    teams = [str(team) for team in sizes.index if str(team) != NO_TEAM][:_ADOPTION_TEAMS]
+    colours = colormaps["tab10"]
+    for i, team in enumerate(sorted(teams)):
+        ax.plot(
+            x,
+            table[team].to_numpy(dtype=float),
+            marker="o",
+            markersize=4,
+            linewidth=1.6,
+            color=colours(i % 10),
+            label=_short(team, 24),
+        )
+    ax.plot(
+        x,
+        table[""].to_numpy(dtype=float),
+        color="#202020",
+        linewidth=3.0,
+        linestyle="--",
+        label=t("ad.chart.all", lang),
+    )
+    ax.set_xticks(x, [f"M+{int(k)}" for k in x], fontsize=_TICK)
+    if len(x) > 12:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"M+{v:.0f}"))
+    ax.set_xlim(float(x.min()) - 0.3, float(x.max()) + 0.3)
+    for k in (int(k) for k in a.checkpoints["checkpoint"]):
+        if k <= x.max():
+            ax.axvline(k, color="#BFBFBF", linewidth=0.8, zorder=0)
+    ax.set_ylabel(t("ad.chart.ylabel", lang), fontsize=_LABEL)
+    ax.set_xlabel(t("ad.chart.xlabel", lang, since=lb.date(a.since, lang)), fontsize=_LABEL)
+    _share_axis_with_legend_band(ax, lang, ncol=3)
+    _clean(ax)
+    _title(ax, finding(a, lang))
+    return fig
+
+
 ChartFunction = Callable[..., Figure]
 
 #: Chart name -> function; the PNG file is ``charts/<name>.png``.
@@ -1172,7 +1241,10 @@ CHARTS: dict[str, ChartFunction] = {
     "heatmap": heatmap_chart,
     "clients": clients_chart,
     "before_after": before_after_chart,
+    "adoption": adoption_chart,
 }
+#: The charts drawn for a CRM roll-out date (:func:`save_charts`' ``crm_since``).
+_SINCE_CHARTS = ("adoption",)
 
 
 def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:
@@ -1192,8 +1264,12 @@ def save_charts(
     out_dir: str | os.PathLike[str],
     lang: str = "fr",
     names: Sequence[str] | None = None,
+    crm_since: dt.date | str | None = None,
 ) -> list[Path]:
     """Write ``out_dir/charts/<name>.png`` for every chart of :data:`CHARTS`; return the paths.
+
+    ``crm_since`` is the CRM roll-out date of the adoption chart (default: the first logged
+    month).
 
     Examples
     --------
@@ -1202,14 +1278,15 @@ def save_charts(
     >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]}))
     >>> with tempfile.TemporaryDirectory() as d:
     ...     len(save_charts(analyse(ds), d, "en"))
-    8
+    9
     """
     check_lang(lang)
     folder = Path(out_dir) / "charts"
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name in names if names is not None else list(CHARTS):
-        fig = CHARTS[name](analysis, lang=lang)
+        extra = {"since": crm_since} if name in _SINCE_CHARTS else {}
+        fig = CHARTS[name](analysis, lang=lang, **extra)
         paths.append(save_figure(fig, folder / f"{name}.png"))
         fig.clear()
     return paths

@@ -105,6 +105,7 @@ TABLE_FILES = (
     "plan.csv",
     "layers.csv",
     "signals.csv",
+    "adoption.csv",
     "summary.json",
 )
 
@@ -178,9 +179,10 @@ def write_tables(
     *,
     sep: str = ",",
     decimal: str = ".",
+    crm_since: Any = None,
 ) -> list[Path]:
-    """Write accounts.csv, staff.csv, plan.csv, layers.csv, signals.csv and summary.json into
-    ``out``; return their paths.
+    """Write accounts.csv, staff.csv, plan.csv, layers.csv, signals.csv, adoption.csv and
+    summary.json into ``out``; return their paths.
 
     Parameters
     ----------
@@ -195,6 +197,9 @@ def write_tables(
         The CSV separator (``";"`` for a French Excel).
     decimal : str, default "."
         The decimal mark of the CSV numbers (``","`` for a French Excel).
+    crm_since : datetime.date, optional
+        The CRM roll-out date of the adoption audit (adoption.csv, summary.json's
+        ``adoption``; default: the first logged month).
 
     Notes
     -----
@@ -206,6 +211,7 @@ def write_tables(
     (``draws``, ``seed``, ``turnover_rate``). Columns and keys: docs/api-contract.md.
     """
     from keyrisk.report.plan_text import layers_dict, plan_dict, plan_frame, simulation_dict
+    from keyrisk.report.sheets.adoption import adoption_frame, audit
     from keyrisk.report.text import headline
 
     out = Path(out)
@@ -222,6 +228,8 @@ def write_tables(
     _csv(plan_frame(plan, lang, layers), paths[2], sep, decimal)
     _csv(layers[LAYER_CSV_COLUMNS], paths[3], sep, decimal)
     _csv(signals.table[SIGNAL_CSV_COLUMNS], paths[4], sep, decimal)
+    adoption = audit(analysis, crm_since)
+    _csv(adoption_frame(adoption), paths[5], sep, decimal)
     summary = analysis.summary(lang)
     summary["lang"] = lang
     summary["headline"] = headline(analysis, lang)
@@ -230,7 +238,8 @@ def write_tables(
     summary["layers"] = layers_dict(layers)
     summary["signals"] = signals.summary_dict()
     summary["simulation"] = simulation_dict(analysis.simulate())  # the default plan, cached
-    with atomic_write(paths[5]) as handle:
+    summary["adoption"] = None if adoption is None else adoption.summary_dict()
+    with atomic_write(paths[-1]) as handle:
         json.dump(summary, handle, ensure_ascii=False, indent=2, allow_nan=False)
         handle.write("\n")
     return paths

@@ -191,6 +191,7 @@ def write_report(
     title: str | None = None,
     author: str | None = None,
     csv_sep: str | None = None,
+    crm_since: dt.date | str | None = None,
 ) -> list[Path]:
     """Write the report into ``out`` and return the paths written.
 
@@ -217,18 +218,23 @@ def write_report(
     csv_sep : {",", ";", "\\t", "|"}, optional
         Separator of the CSV files (default ``;`` with decimal commas for a French report, as
         a French Excel expects, else ``,``).
+    crm_since : datetime.date or str (YYYY-MM-DD), optional
+        The CRM roll-out date of the adoption audit (CRM adoption sheet, its chart,
+        adoption.csv, summary.json's ``adoption``). Default: the first month with a logged
+        interaction.
 
     Returns
     -------
     list of pathlib.Path
-        accounts.csv, staff.csv, plan.csv, layers.csv, signals.csv, summary.json,
+        accounts.csv, staff.csv, plan.csv, layers.csv, signals.csv, adoption.csv, summary.json,
         charts/*.png, keyrisk-report.xlsx, keyrisk-report.html.
 
     Raises
     ------
     UsageError
-        For an unknown language, a run date that is not a date, a bad hand-over option, an
-        output that is a file or a folder where the report would overwrite one of ``inputs``.
+        For an unknown language, a run date that is not a date, a bad hand-over option, a
+        roll-out date that is not a date or is after the analysis date, an output that is a
+        file or a folder where the report would overwrite one of ``inputs``.
     OutputError
         When the report cannot be written (disk full, a previous file open in Excel...): the
         output folder is left as it was.
@@ -261,11 +267,14 @@ def write_report(
     elif not isinstance(run_date, dt.date):
         raise UsageError(f"run_date must be a date; got {run_date!r}.")
     options = report_options(company=company, title=title, author=author, csv_sep=csv_sep)
+    since = _crm_since(crm_since, analysis)
     check_output_folder(out, inputs)
     folder = Path(out)
     try:
         with _sigterm_raises(), staged_folder(folder, REPORT_ITEMS) as stage:
-            written = _write(analysis, stage, lang, inputs, pseudonymised, run_date, options)
+            written = _write(
+                analysis, stage, lang, inputs, pseudonymised, run_date, options, since
+            )
     except ItemInUse as exc:
         raise OutputError(t("error.locked", lang, name=exc.name)) from None
     except NotWritable as exc:
@@ -284,6 +293,29 @@ def write_report(
     return [folder / p.relative_to(stage) for p in written]
 
 
+def _crm_since(value: object, analysis: Analysis) -> dt.date | None:
+    """Check the CRM roll-out date: a date (or ISO text) on or before the analysis date."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise UsageError(f"crm_since must be a date (YYYY-MM-DD); got {value!r}.") from None
+    else:
+        raise UsageError(f"crm_since must be a date; got {value!r}.")
+    if analysis.as_of is not None and day > analysis.as_of:
+        raise UsageError(
+            f"The CRM roll-out date {day.isoformat()} is after the analysis date "
+            f"{analysis.as_of.isoformat()}; give an earlier --crm-since."
+        )
+    return day
+
+
 def _write(
     analysis: Analysis,
     folder: Path,
@@ -292,6 +324,7 @@ def _write(
     pseudonymised: bool,
     run_date: dt.date,
     options: ReportOptions,
+    crm_since: dt.date | None = None,
 ) -> list[Path]:
     """Write every file of the report into ``folder`` (a fresh, empty folder)."""
     import keyrisk
@@ -302,8 +335,8 @@ def _write(
     from keyrisk.report.sheets import ReportMeta, build_sheets
 
     sep, decimal = options.csv_format(lang)
-    paths = write_tables(analysis, folder, lang, sep=sep, decimal=decimal)
-    charts = save_charts(analysis, folder, lang)
+    paths = write_tables(analysis, folder, lang, sep=sep, decimal=decimal, crm_since=crm_since)
+    charts = save_charts(analysis, folder, lang, crm_since=crm_since)
     paths += charts
     meta = ReportMeta(
         version=keyrisk.__version__,
@@ -313,6 +346,7 @@ def _write(
         company=options.company,
         title=options.title,
         author=options.author,
+        crm_since=crm_since,
     )
     sheets = build_sheets(analysis, lang, meta)
     images = dict(zip(CHARTS, charts, strict=True))
