@@ -45,8 +45,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CHARTS",
     "DPI",
-    "before_after_chart",
     "adoption_chart",
+    "before_after_chart",
     "before_after_table",
     "bus_factor_chart",
     "clients_chart",
@@ -1166,8 +1166,8 @@ def before_after_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None 
 # (i) CRM adoption
 # --------------------------------------------------------------------------------------------
 
-#: Teams drawn at most in the adoption chart (the largest; the others are in the sheet).
-_ADOPTION_TEAMS = 8
+#: Months of the adoption heat map whose cells show their percentage (beyond, colour only).
+_ADOPTION_LABELLED_MONTHS = 18
 
 
 def adoption_chart(
@@ -1177,54 +1177,64 @@ def adoption_chart(
     ax: Axes | None = None,
     since: dt.date | str | None = None,
 ) -> Figure:
-    """CRM adoption month by month after roll-out: the whole company and each team (lines).
+    """CRM adoption month by month after roll-out, as a heat map: the company, then each team.
 
-    ``since`` is the roll-out date (default: the first logged month). The title says the
-    adoption at the latest checkpoint reached (M+1, M+3, M+6) and the teams that log nothing.
+    A cell is the share of the team's people expected that month who logged at least once
+    (white: nobody expected). ``since`` is the roll-out date (default: the first logged month).
+    The title says the adoption at the latest checkpoint reached (M+1, M+3, M+6) and the teams
+    that log nothing.
     """
-    from keyrisk.adoption import NO_TEAM
-    from keyrisk.report.sheets.adoption import audit, finding, team_months
+    from keyrisk.report.sheets.adoption import audit, finding, team_months, team_name
 
     check_lang(lang)
     a = audit(analysis, since)
     if a is None:
         return _empty(ax, t("ad.chart.empty", lang))
-    table = team_months(a)
-    fig, ax = _figure(ax, (10.0, 5.5))
-    x = table.index.to_numpy(dtype=float)
-    sizes = a.people.groupby("team")["staff"].count().sort_values(ascending=False, kind="stable")
-    teams = [str(team) for team in sizes.index if str(team) != NO_TEAM][:_ADOPTION_TEAMS]
-    colours = colormaps["tab10"]
-    for i, team in enumerate(sorted(teams)):
-        ax.plot(
-            x,
-            table[team].to_numpy(dtype=float),
-            marker="o",
-            markersize=4,
-            linewidth=1.6,
-            color=colours(i % 10),
-            label=_short(team, 24),
-        )
-    ax.plot(
-        x,
-        table[""].to_numpy(dtype=float),
-        color="#202020",
-        linewidth=3.0,
-        linestyle="--",
-        label=t("ad.chart.all", lang),
+    table = team_months(a).T  # rows: "" (the company) then the teams; columns: months
+    months = [int(k) for k in table.columns]
+    names = [t("ad.chart.all", lang)] + [_short(team_name(x, lang), 28) for x in table.index[1:]]
+    n_rows, n_cols = table.shape
+    wide = min(14.0, max(10.0, 0.42 * n_cols + 4.0))
+    fig, ax = _figure(ax, (wide, min(9.0, max(4.0, 0.42 * n_rows + 2.6))))
+    values = table.to_numpy(dtype=float)
+    cmap = colormaps["RdYlGn"].with_extremes(bad="white")
+    image = ax.imshow(
+        np.ma.masked_invalid(values),
+        cmap=cmap,
+        vmin=0.0,
+        vmax=1.0,
+        aspect="auto",
+        interpolation="nearest",
     )
-    ax.set_xticks(x, [f"M+{int(k)}" for k in x], fontsize=_TICK)
-    if len(x) > 12:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"M+{v:.0f}"))
-    ax.set_xlim(float(x.min()) - 0.3, float(x.max()) + 0.3)
-    for k in (int(k) for k in a.checkpoints["checkpoint"]):
-        if k <= x.max():
-            ax.axvline(k, color="#BFBFBF", linewidth=0.8, zorder=0)
-    ax.set_ylabel(t("ad.chart.ylabel", lang), fontsize=_LABEL)
+    ax.set_xticks(np.arange(-0.5, n_cols, 1.0), minor=True)
+    ax.set_yticks(np.arange(-0.5, n_rows, 1.0), minor=True)
+    ax.grid(which="minor", color="#E6E6E6", linewidth=0.6)
+    ax.tick_params(which="minor", length=0)
+    ax.axhline(0.5, color="#202020", linewidth=1.5)  # the company apart from its teams
+    ax.set_yticks(np.arange(n_rows), names, fontsize=_TICK)
+    step = 1 if n_cols <= _ADOPTION_LABELLED_MONTHS else 3
+    ticks = [i for i, k in enumerate(months) if (k - 1) % step == 0]
+    ax.set_xticks(ticks, [f"M+{months[i]}" for i in ticks], fontsize=_TICK)
+    if n_cols <= _ADOPTION_LABELLED_MONTHS:
+        for i in range(n_rows):
+            for j in range(n_cols):
+                v = values[i, j]
+                if v == v:
+                    ax.text(
+                        j,
+                        i,
+                        lb.percent(v, lang, 0),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if v < 0.15 or v > 0.85 else "#202020",
+                        in_layout=False,
+                    )
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label(t("ad.chart.ylabel", lang), fontsize=_TICK)
+    _percent_axis(bar.ax, lang)
+    bar.ax.tick_params(labelsize=_TICK)
     ax.set_xlabel(t("ad.chart.xlabel", lang, since=lb.date(a.since, lang)), fontsize=_LABEL)
-    _share_axis_with_legend_band(ax, lang, ncol=3)
-    _clean(ax)
     _title(ax, finding(a, lang))
     return fig
 

@@ -272,9 +272,7 @@ def write_report(
     folder = Path(out)
     try:
         with _sigterm_raises(), staged_folder(folder, REPORT_ITEMS) as stage:
-            written = _write(
-                analysis, stage, lang, inputs, pseudonymised, run_date, options, since
-            )
+            written = _write(analysis, stage, lang, inputs, pseudonymised, run_date, options, since)
     except ItemInUse as exc:
         raise OutputError(t("error.locked", lang, name=exc.name)) from None
     except NotWritable as exc:

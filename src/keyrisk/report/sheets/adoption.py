@@ -14,14 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from keyrisk.i18n import short_date
 from keyrisk.report import labels as lb
 from keyrisk.report.labels import t, tn
 from keyrisk.report.sheets._blocks import (
     Block,
     Column,
     ImageSpec,
-    KeyValue,
-    KeyValues,
     Paragraph,
     SheetSpec,
     Table,
@@ -111,6 +110,13 @@ def adoption_frame(adoption: Adoption | None) -> pd.DataFrame:
     return m[ADOPTION_CSV_COLUMNS].reset_index(drop=True)
 
 
+def team_name(team: object, lang: str) -> str:
+    """The team's name as shown, :data:`keyrisk.adoption.NO_TEAM` in ``lang``."""
+    from keyrisk.adoption import NO_TEAM
+
+    return t("ad.no_team", lang) if str(team) == NO_TEAM else str(team)
+
+
 def _share(value: Any) -> Any:
     return None if value is None or pd.isna(value) else float(value)
 
@@ -124,7 +130,7 @@ def _overview(a: Adoption, lang: str) -> Table:
             state = t("ad.incomplete", lang)
         else:
             state = ""
-        period = f"{lb.date(r.start, lang)} – {lb.date(r.end, lang)}"
+        period = f"{short_date(r.start, lang)} – {short_date(r.end, lang)}"
         rows.append(
             (
                 f"M+{int(r.checkpoint)}",
@@ -160,7 +166,7 @@ def _teams(a: Adoption, lang: str) -> Table:
         shares = [_share(tm.loc[k, "adoption"]) if k in tm.index else None for k in ks]
         rows.append(
             (
-                team,
+                team_name(team, lang),
                 int(people.get(team, 0)),
                 *shares,
                 int(logged.get(team, 0)),
@@ -171,7 +177,7 @@ def _teams(a: Adoption, lang: str) -> Table:
         Column(t("ad.col.team", lang), "team"),
         Column(t("ad.col.people", lang), "people", "int"),
         *(Column(f"M+{k}", f"m{k}", "percent") for k in ks),
-        Column(t("ad.col.logged", lang), "logged", "int"),
+        Column(t("ad.col.interactions", lang), "logged", "int"),
         Column(t("ad.col.silent_team", lang), "silent"),
     )
     return Table(
@@ -185,12 +191,13 @@ def _teams(a: Adoption, lang: str) -> Table:
 
 def _silent(a: Adoption, lang: str) -> list[Block]:
     p = a.people[a.people["logs_nothing"]].sort_values(["team", "staff"])
+    p = p.assign(team=p["team"].map(lambda v: team_name(v, lang)))
     if not len(p):
         return [Paragraph(t("ad.silent.none", lang), "text", 7)]
     cols = (
         Column(t("col.staff", lang), "staff"),
-        Column(t("ad.col.team", lang), "team"),
         Column(t("col.role", lang), "role"),
+        Column(t("ad.col.team", lang), "team", wrap=True),
         Column(t("ad.col.months_expected", lang), "months_expected", "int"),
     )
     rows = [
@@ -212,7 +219,7 @@ def _monthly(a: Adoption, lang: str) -> Table:
         cells = [
             int(grid.loc[r.staff, k]) if bool(expected.loc[r.staff, k]) else None for k in shown
         ]
-        rows.append((str(r.staff), str(r.team), *cells, int(r.logged)))
+        rows.append((str(r.staff), team_name(r.team, lang), *cells, int(r.logged)))
     cols = (
         Column(t("col.staff", lang), "staff"),
         Column(t("ad.col.team", lang), "team"),
@@ -245,7 +252,8 @@ def _finding(a: Adoption, lang: str) -> str:
         )
     people, teams = a.silent_staff, a.silent_teams
     if teams:
-        head += " " + tn("ad.finding.teams", len(teams), lang, teams=lb.join_names(teams, lang))
+        shown = [team_name(x, lang) for x in teams]
+        head += " " + tn("ad.finding.teams", len(teams), lang, teams=lb.join_names(shown, lang))
     elif people:
         head += " " + tn("ad.finding.people", len(people), lang)
     return head
@@ -271,12 +279,17 @@ def adoption_sheet(analysis: Analysis, lang: str, since: dt.date | str | None = 
     how = t("ad.since.given" if since is not None else "ad.since.first_month", lang)
     blocks += [
         Paragraph(_finding(a, lang), "headline", 7),
-        KeyValues(
-            (
-                KeyValue(t("ad.since", lang), a.since, "date", None, how),
-                KeyValue(t("ad.as_of", lang), a.as_of, "date"),
-                KeyValue(t("ad.people", lang), len(a.people), "int"),
-            )
+        Paragraph(
+            t(
+                "ad.period",
+                lang,
+                since=lb.date(a.since, lang),
+                how=how,
+                as_of=lb.date(a.as_of, lang),
+                people=tn("ad.people", len(a.people), lang),
+            ),
+            "text",
+            7,
         ),
         _overview(a, lang),
     ]
@@ -288,14 +301,22 @@ def adoption_sheet(analysis: Analysis, lang: str, since: dt.date | str | None = 
     silent_teams = a.silent_teams
     if analysis.dataset.staff["department"].notna().any():
         text = (
-            tn("ad.silent_teams", len(silent_teams), lang, teams=lb.join_names(silent_teams, lang))
+            tn(
+                "ad.silent_teams",
+                len(silent_teams),
+                lang,
+                teams=lb.join_names([team_name(x, lang) for x in silent_teams], lang),
+            )
             if silent_teams
             else t("ad.silent_teams.none", lang)
         )
         blocks.append(Paragraph(text, "text", 7))
     blocks.append(_monthly(a, lang))
     start = last_row(blocks) + 2  # the chart below the tables: the sheet prints one page wide
-    images = [ImageSpec("adoption", f"A{start}", 900)]
-    widths = {col: min(max(w, 7.0), 30.0) for col, w in _widths(blocks).items()}
+    images = [ImageSpec("adoption", f"A{start}", 1000)]
+    # the month columns (from the third) stay narrow: their headers wrap
+    widths = {
+        col: min(max(w, 7.0), 30.0 if col <= 2 else 13.0) for col, w in _widths(blocks).items()
+    }
     widths[1] = max(widths.get(1, 0.0), 26.0)
     return SheetSpec("adoption", title, blocks, images, widths, "548235")
