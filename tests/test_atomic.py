@@ -319,6 +319,7 @@ def test_user_files_stay_and_old_charts_go(analysis: Analysis, out: Path) -> Non
             "plan.csv",
             "layers.csv",
             "signals.csv",
+            "adoption.csv",
             "summary.json",
             WORKBOOK_NAME,
             PAGE_NAME,

@@ -227,7 +227,7 @@ def test_no_printed_page_cuts_a_chart(sample: Path) -> None:
             end = sum(heights[: following[0] - 1]) if following else top + capacity
             assert bottom <= end + 0.01, (ws.title, row, page)
             checked += 1
-    assert checked == 10  # Summary 4, Staff 2, Changes 1, Scenarios 2, Clients 1
+    assert checked == 11  # Summary 4, Staff 2, CRM adoption 1, Changes 1, Scenarios 2, Clients 1
 
 
 # --- company, title, author ------------------------------------------------------------------

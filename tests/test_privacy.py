@@ -146,7 +146,7 @@ def test_report_succeeds(run: Run) -> None:
     assert run.code == 0, run.stderr
     names = {p.name for p in run.out.iterdir()}
     assert {"accounts.csv", "staff.csv", "summary.json"} <= names
-    assert {"plan.csv", "layers.csv", "signals.csv"} <= names  # scanned for names below
+    assert {"plan.csv", "layers.csv", "signals.csv", "adoption.csv"} <= names  # scanned below
 
 
 def test_no_staff_name_in_any_output(run: Run) -> None:
@@ -298,14 +298,15 @@ def test_sheet_and_file_named_after_a_person_do_not_leak(
 
 
 def test_plan_and_signal_sheets_show_pseudonyms(run: Run) -> None:
-    """The Continuity plan and Weak signals sheets name people by their pseudonyms only."""
+    """The Continuity plan, Weak signals and CRM adoption sheets name people by their
+    pseudonyms only."""
     import openpyxl
 
     wb = openpyxl.load_workbook(run.out / "keyrisk-report.xlsx")
     marie = pseudonym("Marie Dupont", KEY)
     names = staff_names(run.clear)
     accounts = sorted(set(run.clear.accounts["account"].dropna()), key=len, reverse=True)
-    for title in ("Continuity plan", "Weak signals", "Summary"):
+    for title in ("Continuity plan", "Weak signals", "Summary", "CRM adoption"):
         cells = [c.value for row in wb[title].iter_rows() for c in row if isinstance(c.value, str)]
         text = "\n".join(cells)
         assert marie in text, title  # she holds key accounts alone: named on both sheets

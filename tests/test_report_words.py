@@ -169,8 +169,11 @@ def _offences(run: Run, words: set[str]) -> Iterator[str]:
 
 def test_every_sheet_is_read_the_plan_and_signals_included(runs: dict[str, Run]) -> None:
     for lang, sheets in (
-        ("fr", ("Synthèse", "Plan de continuité", "Signaux faibles", "Évolution")),
-        ("en", ("Summary", "Continuity plan", "Weak signals", "Changes")),
+        (
+            "fr",
+            ("Synthèse", "Plan de continuité", "Signaux faibles", "Adoption du CRM", "Évolution"),
+        ),
+        ("en", ("Summary", "Continuity plan", "Weak signals", "CRM adoption", "Changes")),
     ):
         read = {where.split("!")[0] for where, _ in runs[lang].texts if "!" in where}
         assert set(sheets) <= read, lang

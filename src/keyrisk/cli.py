@@ -220,6 +220,11 @@ def _report_options(func: F) -> F:
             type=click.Path(dir_okay=False),
             help="History file: compare with the previous run there, then record this one.",
         ),
+        click.option(
+            "--crm-since",
+            help="CRM roll-out date for the adoption audit: 2026-01-01 or 01/01/2026 (default: "
+            "the first month with a logged interaction).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -235,6 +240,17 @@ def _handover(opts: dict[str, Any], config: Any) -> dict[str, Any]:
     }
     checked = report_options(**given)
     return {k: getattr(checked, k) for k in REPORT_KEYS}
+
+
+def _crm_since(opts: dict[str, Any], config: Any) -> dt.date | None:
+    """The CRM roll-out date: --crm-since (read like --as-of), else ``[report] crm_since``."""
+    if opts.get("crm_since") is not None:
+        try:
+            return parse_day(opts["crm_since"], _date_order(opts))
+        except UsageError as exc:
+            raise UsageError(f"--crm-since: {exc}") from None
+    value = config.report.get("crm_since")
+    return None if value is None else dt.date.fromisoformat(value)
 
 
 def _load_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
@@ -360,6 +376,7 @@ def _run_report(
     keyrisk.Settings(**params)
     config = load_config(opts.get("config"))
     handover = _handover(opts, config)
+    crm_since = _crm_since(opts, config)
     all_inputs = [*inputs, *(opts.get("accounts") or ()), *(opts.get("staff") or ())]
     if out:
         keyrisk.check_output_folder(out, all_inputs)
@@ -391,6 +408,7 @@ def _run_report(
             inputs=all_inputs,
             pseudonymised=pseudonymise,
             history=history,
+            crm_since=crm_since,
             **handover,
         )
     except HistoryNotRecorded as exc:

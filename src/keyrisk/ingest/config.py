@@ -66,6 +66,8 @@ A full example::
     csv_sep = ","                  # separator of the CSV files: , ; | or "\\t"
     currency = "EUR"               # ISO 4217 code of the amounts (read from the data otherwise)
     history = "history.sqlite"     # the history of runs (relative to this file's folder)
+    crm_since = 2026-01-01         # CRM roll-out date of the adoption audit (default: the first
+                                   # month with a logged interaction)
 
 ``lookup`` names the id column of an accounts (staff) file and maps it as ``account_id``
 (``staff_id``): the interactions' account (staff) values, and the accounts' owner values for a
@@ -97,7 +99,7 @@ __all__ = ["Config", "FileConfig", "load_config"]
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 _TOP_KEYS = ("files", "kind_weights", "aliases", "analysis", "stages", "kinds", "report")
-_REPORT_KEYS = ("company", "title", "author", "csv_sep", "currency", "history")
+_REPORT_KEYS = ("company", "title", "author", "csv_sep", "currency", "history", "crm_since")
 _CSV_SEPARATORS = (",", ";", "\t", "|")
 _FILE_KEYS = (
     "role",
@@ -202,9 +204,10 @@ class Config:
         Extra kind labels -> kind.
     report : mapping of str to str
         Options of the deliverable (``[report]``): ``company``, ``title``, ``author``,
-        ``csv_sep`` (keyword arguments of :func:`keyrisk.write_report`), ``history`` (the
-        history file, relative to the configuration file's folder), and ``currency``, the
-        ISO 4217 code of the amounts (read by :func:`keyrisk.load`).
+        ``csv_sep``, ``crm_since`` (YYYY-MM-DD; keyword arguments of
+        :func:`keyrisk.write_report`), ``history`` (the history file, relative to the
+        configuration file's folder), and ``currency``, the ISO 4217 code of the amounts (read
+        by :func:`keyrisk.load`).
 
     Examples
     --------
@@ -463,6 +466,21 @@ def _stages(path: str, raw: object) -> dict[str, str]:
     return out
 
 
+def _crm_since(path: str, value: object) -> str:
+    """``[report] crm_since``: a TOML date or a date as people type it, kept as YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    from keyrisk.ingest.values import parse_day
+
+    text = _text(path, "report.crm_since", value)
+    try:
+        return parse_day(text).isoformat()
+    except UsageError as exc:
+        raise ConfigError(f"{path}: report.crm_since: {exc}") from None
+
+
 def _report(path: str, raw: object) -> dict[str, str]:
     table = _table(path, "report", raw)
     _check_keys(path, "report", table, _REPORT_KEYS)
@@ -477,6 +495,8 @@ def _report(path: str, raw: object) -> dict[str, str]:
             # a history file named in keyrisk.toml lies relative to the file's folder
             text = _text(path, "report.history", value)
             out[name] = str(Path(path).parent / Path(text).expanduser())
+        elif name == "crm_since":
+            out[name] = _crm_since(path, value)
         elif name == "currency":
             text = _text(path, "report.currency", value)
             try:

@@ -16,6 +16,7 @@ of data. :func:`save_charts` writes the PNG files; the same analysis gives byte-
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CHARTS",
     "DPI",
+    "adoption_chart",
     "before_after_chart",
     "before_after_table",
     "bus_factor_chart",
@@ -1161,6 +1163,83 @@ def before_after_chart(analysis: Analysis, *, lang: str = "fr", ax: Axes | None 
     return fig
 
 
+# --------------------------------------------------------------------------------------------
+# (i) CRM adoption
+# --------------------------------------------------------------------------------------------
+
+#: Months of the adoption heat map whose cells show their percentage (beyond, colour only).
+_ADOPTION_LABELLED_MONTHS = 18
+
+
+def adoption_chart(
+    analysis: Analysis,
+    *,
+    lang: str = "fr",
+    ax: Axes | None = None,
+    since: dt.date | str | None = None,
+) -> Figure:
+    """CRM adoption month by month after roll-out, as a heat map: the company, then each team.
+
+    A cell is the share of the team's people expected that month who logged at least once
+    (white: nobody expected). ``since`` is the roll-out date (default: the first logged month).
+    The title says the adoption at the latest checkpoint reached (M+1, M+3, M+6) and the teams
+    that log nothing.
+    """
+    from keyrisk.report.sheets.adoption import audit, finding, team_months, team_name
+
+    check_lang(lang)
+    a = audit(analysis, since)
+    if a is None:
+        return _empty(ax, t("ad.chart.empty", lang))
+    table = team_months(a).T  # rows: "" (the company) then the teams; columns: months
+    months = [int(k) for k in table.columns]
+    names = [t("ad.chart.all", lang)] + [_short(team_name(x, lang), 28) for x in table.index[1:]]
+    n_rows, n_cols = table.shape
+    wide = min(14.0, max(10.0, 0.42 * n_cols + 4.0))
+    fig, ax = _figure(ax, (wide, min(9.0, max(4.0, 0.42 * n_rows + 2.6))))
+    values = table.to_numpy(dtype=float)
+    cmap = colormaps["RdYlGn"].with_extremes(bad="white")
+    image = ax.imshow(
+        np.ma.masked_invalid(values),
+        cmap=cmap,
+        vmin=0.0,
+        vmax=1.0,
+        aspect="auto",
+        interpolation="nearest",
+    )
+    ax.set_xticks(np.arange(-0.5, n_cols, 1.0), minor=True)
+    ax.set_yticks(np.arange(-0.5, n_rows, 1.0), minor=True)
+    ax.grid(which="minor", color="#E6E6E6", linewidth=0.6)
+    ax.tick_params(which="minor", length=0)
+    ax.axhline(0.5, color="#202020", linewidth=1.5)  # the company apart from its teams
+    ax.set_yticks(np.arange(n_rows), names, fontsize=_TICK)
+    step = 1 if n_cols <= _ADOPTION_LABELLED_MONTHS else 3
+    ticks = [i for i, k in enumerate(months) if (k - 1) % step == 0]
+    ax.set_xticks(ticks, [f"M+{months[i]}" for i in ticks], fontsize=_TICK)
+    if n_cols <= _ADOPTION_LABELLED_MONTHS:
+        for i in range(n_rows):
+            for j in range(n_cols):
+                v = values[i, j]
+                if v == v:
+                    ax.text(
+                        j,
+                        i,
+                        lb.percent(v, lang, 0),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if v < 0.15 or v > 0.85 else "#202020",
+                        in_layout=False,
+                    )
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label(t("ad.chart.ylabel", lang), fontsize=_TICK)
+    _percent_axis(bar.ax, lang)
+    bar.ax.tick_params(labelsize=_TICK)
+    ax.set_xlabel(t("ad.chart.xlabel", lang, since=lb.date(a.since, lang)), fontsize=_LABEL)
+    _title(ax, finding(a, lang))
+    return fig
+
+
 ChartFunction = Callable[..., Figure]
 
 #: Chart name -> function; the PNG file is ``charts/<name>.png``.
@@ -1173,7 +1252,10 @@ CHARTS: dict[str, ChartFunction] = {
     "heatmap": heatmap_chart,
     "clients": clients_chart,
     "before_after": before_after_chart,
+    "adoption": adoption_chart,
 }
+#: The charts drawn for a CRM roll-out date (:func:`save_charts`' ``crm_since``).
+_SINCE_CHARTS = ("adoption",)
 
 
 def trend_chart(
@@ -1256,8 +1338,12 @@ def save_charts(
     out_dir: str | os.PathLike[str],
     lang: str = "fr",
     names: Sequence[str] | None = None,
+    crm_since: dt.date | str | None = None,
 ) -> list[Path]:
     """Write ``out_dir/charts/<name>.png`` for every chart of :data:`CHARTS`; return the paths.
+
+    ``crm_since`` is the CRM roll-out date of the adoption chart (default: the first logged
+    month).
 
     Examples
     --------
@@ -1266,14 +1352,15 @@ def save_charts(
     >>> ds = Dataset.from_frames(pd.DataFrame({"account": ["A"], "staff": ["Ann"]}))
     >>> with tempfile.TemporaryDirectory() as d:
     ...     len(save_charts(analyse(ds), d, "en"))
-    8
+    9
     """
     check_lang(lang)
     folder = Path(out_dir) / "charts"
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name in names if names is not None else list(CHARTS):
-        fig = CHARTS[name](analysis, lang=lang)
+        extra = {"since": crm_since} if name in _SINCE_CHARTS else {}
+        fig = CHARTS[name](analysis, lang=lang, **extra)
         paths.append(save_figure(fig, folder / f"{name}.png"))
         fig.clear()
     return paths

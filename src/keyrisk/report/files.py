@@ -105,6 +105,7 @@ TABLE_FILES = (
     "plan.csv",
     "layers.csv",
     "signals.csv",
+    "adoption.csv",
     "summary.json",
 )
 
@@ -179,9 +180,10 @@ def write_tables(
     sep: str = ",",
     decimal: str = ".",
     extra: dict[str, Any] | None = None,
+    crm_since: Any = None,
 ) -> list[Path]:
-    """Write accounts.csv, staff.csv, plan.csv, layers.csv, signals.csv and summary.json into
-    ``out``; return their paths.
+    """Write accounts.csv, staff.csv, plan.csv, layers.csv, signals.csv, adoption.csv and
+    summary.json into ``out``; return their paths.
 
     Parameters
     ----------
@@ -198,6 +200,9 @@ def write_tables(
         The decimal mark of the CSV numbers (``","`` for a French Excel).
     extra : dict, optional
         More keys of summary.json, plain JSON data (the report's ``changes`` and ``trend``).
+    crm_since : datetime.date, optional
+        The CRM roll-out date of the adoption audit (adoption.csv, summary.json's
+        ``adoption``; default: the first logged month).
 
     Notes
     -----
@@ -209,6 +214,7 @@ def write_tables(
     (``draws``, ``seed``, ``turnover_rate``). Columns and keys: docs/api-contract.md.
     """
     from keyrisk.report.plan_text import layers_dict, plan_dict, plan_frame, simulation_dict
+    from keyrisk.report.sheets.adoption import adoption_frame, audit
     from keyrisk.report.text import headline
 
     out = Path(out)
@@ -225,6 +231,8 @@ def write_tables(
     _csv(plan_frame(plan, lang, layers), paths[2], sep, decimal)
     _csv(layers[LAYER_CSV_COLUMNS], paths[3], sep, decimal)
     _csv(signals.table[SIGNAL_CSV_COLUMNS], paths[4], sep, decimal)
+    adoption = audit(analysis, crm_since)
+    _csv(adoption_frame(adoption), paths[5], sep, decimal)
     summary = analysis.summary(lang)
     summary["lang"] = lang
     summary["headline"] = headline(analysis, lang)
@@ -233,8 +241,9 @@ def write_tables(
     summary["layers"] = layers_dict(layers)
     summary["signals"] = signals.summary_dict()
     summary["simulation"] = simulation_dict(analysis.simulate())  # the default plan, cached
+    summary["adoption"] = None if adoption is None else adoption.summary_dict()
     summary.update(extra or {})
-    with atomic_write(paths[5]) as handle:
+    with atomic_write(paths[-1]) as handle:
         json.dump(summary, handle, ensure_ascii=False, indent=2, allow_nan=False)
         handle.write("\n")
     return paths

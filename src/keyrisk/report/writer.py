@@ -214,6 +214,7 @@ def write_report(
     author: str | None = None,
     csv_sep: str | None = None,
     history: str | os.PathLike[str] | None = None,
+    crm_since: dt.date | str | None = None,
 ) -> list[Path]:
     """Write the report into ``out`` and return the paths written.
 
@@ -246,18 +247,23 @@ def write_report(
         the Changes sheet, the Summary and the page) and, once the report is in place, the run
         is recorded in it (pseudonyms only when ``pseudonymised``; the input hashes are the
         ingestion's SHA-256).
+    crm_since : datetime.date or str (YYYY-MM-DD), optional
+        The CRM roll-out date of the adoption audit (CRM adoption sheet, its chart,
+        adoption.csv, summary.json's ``adoption``). Default: the first month with a logged
+        interaction.
 
     Returns
     -------
     list of pathlib.Path
-        accounts.csv, staff.csv, plan.csv, layers.csv, signals.csv, summary.json,
+        accounts.csv, staff.csv, plan.csv, layers.csv, signals.csv, adoption.csv, summary.json,
         charts/*.png (charts/trend.png last), keyrisk-report.xlsx, keyrisk-report.html.
 
     Raises
     ------
     UsageError
-        For an unknown language, a run date that is not a date, a bad hand-over option, an
-        output that is a file or a folder where the report would overwrite one of ``inputs``.
+        For an unknown language, a run date that is not a date, a bad hand-over option, a
+        roll-out date that is not a date or is after the analysis date, an output that is a
+        file or a folder where the report would overwrite one of ``inputs``.
     OutputError
         When the report cannot be written (disk full, a previous file open in Excel...): the
         output folder is left as it was.
@@ -298,6 +304,7 @@ def write_report(
     elif not isinstance(run_date, dt.date):
         raise UsageError(f"run_date must be a date; got {run_date!r}.")
     options = report_options(company=company, title=title, author=author, csv_sep=csv_sep)
+    since = _crm_since(crm_since, analysis)
     check_output_folder(out, inputs)
     folder = Path(out)
     if history is not None and Path(history).is_dir():
@@ -315,6 +322,7 @@ def write_report(
                 run_date,
                 options,
                 trend=trend,
+                crm_since=since,
                 changes=changes,
                 history=history is not None,
             )
@@ -407,6 +415,29 @@ def _record(history: str | os.PathLike[str], snap: Snapshot, folder: Path) -> st
     return None
 
 
+def _crm_since(value: object, analysis: Analysis) -> dt.date | None:
+    """Check the CRM roll-out date: a date (or ISO text) on or before the analysis date."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise UsageError(f"crm_since must be a date (YYYY-MM-DD); got {value!r}.") from None
+    else:
+        raise UsageError(f"crm_since must be a date; got {value!r}.")
+    if analysis.as_of is not None and day > analysis.as_of:
+        raise UsageError(
+            f"The CRM roll-out date {day.isoformat()} is after the analysis date "
+            f"{analysis.as_of.isoformat()}; give an earlier --crm-since."
+        )
+    return day
+
+
 def _write(
     analysis: Analysis,
     folder: Path,
@@ -419,6 +450,7 @@ def _write(
     trend: pd.DataFrame | None = None,
     changes: Changes | None = None,
     history: bool = False,
+    crm_since: dt.date | None = None,
 ) -> list[Path]:
     """Write every file of the report into ``folder`` (a fresh, empty folder)."""
     import keyrisk
@@ -435,8 +467,10 @@ def _write(
         "changes": None if changes is None else changes.summary_dict(),
         "trend": [] if trend is None else trend_records(trend),
     }
-    paths = write_tables(analysis, folder, lang, sep=sep, decimal=decimal, extra=extra)
-    charts = save_charts(analysis, folder, lang)
+    paths = write_tables(
+        analysis, folder, lang, sep=sep, decimal=decimal, extra=extra, crm_since=crm_since
+    )
+    charts = save_charts(analysis, folder, lang, crm_since=crm_since)
     paths += charts
     images = dict(zip(CHARTS, charts, strict=True))
     drawn = trend is not None and not trend.empty
@@ -454,6 +488,7 @@ def _write(
         company=options.company,
         title=options.title,
         author=options.author,
+        crm_since=crm_since,
     )
     sheets = build_sheets(
         analysis, lang, meta, trend=trend, changes=changes, history=history, trend_chart=drawn

@@ -4,8 +4,9 @@ Like pandas' Excel writer, the content (what goes where, in which format, with w
 highlighting) is decided here by pure functions, and :mod:`keyrisk.report.excel` only renders
 it with openpyxl. :func:`build_sheets` turns an :class:`~keyrisk.analysis.Analysis` and a
 language into a list of :class:`SheetSpec`, one per sheet module (:mod:`.summary`,
-:mod:`.accounts`, :mod:`.staff`, :mod:`.plan`, :mod:`.signals`, :mod:`.changes`, :mod:`.scenarios`,
-:mod:`.clients`, :mod:`.quality`, :mod:`.method`), built from the blocks of :mod:`._blocks`;
+:mod:`.accounts`, :mod:`.staff`, :mod:`.plan`, :mod:`.signals`, :mod:`.adoption`,
+:mod:`.changes`, :mod:`.scenarios`, :mod:`.clients`, :mod:`.quality`, :mod:`.method`), built from
+the blocks of :mod:`._blocks`;
 every label comes from :mod:`keyrisk.report.labels`. Values are plain Python values (str, int,
 float, datetime.date or None); text from the input is made inert by the renderer
 (:func:`keyrisk.report.safety.safe_text` on every text cell).
@@ -33,6 +34,7 @@ from keyrisk.report.sheets._blocks import (
     parameters,
 )
 from keyrisk.report.sheets.accounts import accounts_sheet
+from keyrisk.report.sheets.adoption import MAX_ADOPTION_ROWS, adoption_sheet
 from keyrisk.report.sheets.changes import changes_sheet
 from keyrisk.report.sheets.clients import TOP_CLIENTS, clients_sheet
 from keyrisk.report.sheets.method import method_sheet
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KINDS",
     "LIGHTS",
+    "MAX_ADOPTION_ROWS",
     "MAX_PLAN_ROWS",
     "MAX_PROBLEMS",
     "MAX_SIGNAL_ROWS",
@@ -73,6 +76,7 @@ __all__ = [
     "SheetSpec",
     "Table",
     "accounts_sheet",
+    "adoption_sheet",
     "build_sheets",
     "changes_sheet",
     "clients_sheet",
@@ -118,9 +122,9 @@ def build_sheets(
     Returns
     -------
     list of SheetSpec
-        Summary, Accounts, Staff, Continuity plan, Weak signals, Changes, Scenarios, Clients,
-        Data quality, Method: the diagnosis, then what to do about it, how it moved since last
-        time, then the detail.
+        Summary, Accounts, Staff, Continuity plan, Weak signals, CRM adoption, Changes,
+        Scenarios, Clients, Data quality, Method: the diagnosis, then what to do about it, how it
+        moved since last time, then the detail.
 
     Raises
     ------
@@ -143,6 +147,7 @@ def build_sheets(
         staff_sheet(analysis, lang),
         plan_sheet(analysis, lang),
         signals_sheet(analysis, lang),
+        adoption_sheet(analysis, lang, meta.crm_since),
         changes_sheet(
             analysis, lang, trend=trend, changes=changes, history=history, chart=trend_chart
         ),

@@ -187,7 +187,8 @@ class ReportMeta:
     """What the report says about itself (the run date is the only varying field).
 
     ``company``, ``title`` and ``author`` are the hand-over texts given by the user (Summary
-    sheet, page header and footer, document properties).
+    sheet, page header and footer, document properties). ``crm_since`` is the CRM roll-out date
+    of the adoption audit (None: the first logged month).
     """
 
     version: str
@@ -197,6 +198,7 @@ class ReportMeta:
     company: str | None = None
     title: str | None = None
     author: str | None = None
+    crm_since: dt.date | None = None
 
 
 def _plain(value: Any, lang: str | None = None) -> Any:
