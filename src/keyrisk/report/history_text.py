@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from keyrisk.i18n import has, money, number, percent, t, tb, tn
+from keyrisk.report.labels import TRACKED_FIGURES
 
 if TYPE_CHECKING:
     from keyrisk.changes import Changes
@@ -27,12 +28,7 @@ __all__ = ["format_changes", "history_lines", "history_records"]
 FIGURES: dict[str, tuple[str, str]] = {
     "n_accounts": ("kf.accounts", "int"),
     "total_revenue": ("kf.total_revenue", "money"),
-    "revenue_bus_factor": ("kf.revenue_bus_factor", "int"),
-    "account_bus_factor": ("kf.account_bus_factor", "int"),
-    "single_holder_revenue_share": ("kf.single_holder", "pct"),
-    "orphaned_accounts": ("kf.orphaned_accounts", "int"),
-    "orphaned_revenue": ("kf.orphaned_revenue", "money"),
-    "top_pair_share": ("kf.top_pair", "pct"),
+    **TRACKED_FIGURES,
 }
 
 #: Figures that repeat another in count basis (a count of accounts): left out there.

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from keyrisk.report import labels as lb
-from keyrisk.report.labels import t, tb
+from keyrisk.report.labels import TRACKED_FIGURES, t, tb, tracked_label
 
 if TYPE_CHECKING:
     from keyrisk.analysis import Analysis
@@ -318,19 +318,11 @@ def _records(value: Any) -> list[dict[str, Any]]:
 # --- sections ------------------------------------------------------------------------------
 
 #: Figures of the trend and the changes: catalogue key and format.
-_FIGURES: dict[str, tuple[str, str]] = {
-    "revenue_bus_factor": ("kf.revenue_bus_factor", "int"),
-    "account_bus_factor": ("kf.account_bus_factor", "int"),
-    "single_holder_revenue_share": ("kf.single_holder", "pct"),
-    "orphaned_accounts": ("kf.orphaned_accounts", "int"),
-    "orphaned_revenue": ("kf.orphaned_revenue", "money"),
-    "top_pair_share": ("kf.top_pair", "pct"),
-}
+_FIGURES = TRACKED_FIGURES
 
 
 def _figure_label(name: str, lang: str, basis: str) -> str:
-    key = _FIGURES[name][0]
-    return tb(key, lang, basis) if key != "kf.account_bus_factor" else t(key, lang)
+    return tracked_label(name, lang, basis)
 
 
 def _fmt_figure(f: _Fmt, name: str, value: Any) -> Cell:

@@ -48,6 +48,7 @@ __all__ = [
     "LOCALE_DIR",
     "NBSP",
     "PERCENT_DECIMALS",
+    "TRACKED_FIGURES",
     "Catalogue",
     "bus_method",
     "catalogue",
@@ -70,7 +71,25 @@ __all__ = [
     "t",
     "tb",
     "tn",
+    "tracked_label",
 ]
+
+#: The key figures followed over time (the trend, the changes, ``keyrisk compare``, the page):
+#: name -> (catalogue key, kind), kind one of "int", "pct", "money".
+TRACKED_FIGURES: dict[str, tuple[str, str]] = {
+    "revenue_bus_factor": ("kf.revenue_bus_factor", "int"),
+    "account_bus_factor": ("kf.account_bus_factor", "int"),
+    "single_holder_revenue_share": ("kf.single_holder", "pct"),
+    "orphaned_accounts": ("kf.orphaned_accounts", "int"),
+    "orphaned_revenue": ("kf.orphaned_revenue", "money"),
+    "top_pair_share": ("kf.top_pair", "pct"),
+}
+
+
+def tracked_label(name: str, lang: str, basis: str) -> str:
+    """Return the label of a figure of :data:`TRACKED_FIGURES` (worded by ``basis``)."""
+    key = TRACKED_FIGURES[name][0]
+    return t(key, lang) if key == "kf.account_bus_factor" else tb(key, lang, basis)
 
 
 def dataset_currency(analysis: Any) -> str | None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from keyrisk.report import labels as lb
-from keyrisk.report.labels import t, tb
+from keyrisk.report.labels import TRACKED_FIGURES, t, tb, tracked_label
 from keyrisk.report.sheets._blocks import (
     Block,
     Cell,
@@ -36,26 +36,20 @@ if TYPE_CHECKING:
 
 __all__ = ["SHEET_FIGURES", "TREND_CHART", "changes_sheet", "since_last_block"]
 
-#: The key figures shown in the trend and the deltas: name -> (catalogue key, cell kind).
-SHEET_FIGURES: dict[str, tuple[str, str]] = {
-    "revenue_bus_factor": ("kf.revenue_bus_factor", "int"),
-    "account_bus_factor": ("kf.account_bus_factor", "int"),
-    "single_holder_revenue_share": ("kf.single_holder", "percent"),
-    "orphaned_accounts": ("kf.orphaned_accounts", "int"),
-    "orphaned_revenue": ("kf.orphaned_revenue", "money"),
-    "top_pair_share": ("kf.top_pair", "percent"),
-}
+#: The key figures shown in the trend and the deltas: name -> (catalogue key, kind).
+SHEET_FIGURES = TRACKED_FIGURES
 #: Name of the trend chart (``charts/trend.png``).
 TREND_CHART = "trend"
 
 
 def _label(name: str, lang: str, basis: str) -> str:
-    key = SHEET_FIGURES[name][0]
-    return t(key, lang) if key == "kf.account_bus_factor" else tb(key, lang, basis)
+    return tracked_label(name, lang, basis)
 
 
 def _kind(name: str, basis: str) -> str:
     kind = SHEET_FIGURES[name][1]
+    if kind == "pct":
+        return "percent"
     return _money_kind(basis) if kind == "money" else kind
 
 
