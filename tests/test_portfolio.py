@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -541,3 +543,18 @@ def test_time_limit_is_honoured_end_to_end() -> None:
     assert (bf.lower_bound == bf.value) == bf.is_exact
     assert len(bf.staff) == len(bf.cumulative) == bf.value
     assert bf.cumulative[-1] >= bf.target and all(c < bf.target for c in bf.cumulative[:-1])
+
+
+# ---------------------------------------------------------------- imports on first use
+
+
+def test_analysis_imports_without_scipy() -> None:
+    # scipy (sparse, optimize) is imported when a search first runs, not with the modules
+    code = (
+        "import sys, keyrisk.analysis, keyrisk.portfolio, keyrisk.plan; "
+        "print(sorted(m for m in sys.modules if m == 'scipy' or m.startswith('scipy.'))[:3])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -32,14 +32,15 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from keyrisk.errors import UsageError
+
+if TYPE_CHECKING:  # scipy is imported on first use (keyrisk.analysis loads without it)
+    from scipy import sparse
 
 __all__ = [
     "BusFactor",
@@ -65,6 +66,9 @@ EPS = float(np.finfo(np.float64).eps)
 TOL_TERMS = 4096
 #: Margin, in people, when a fractional lower bound is rounded up.
 BOUND_SLACK = 1e-9
+
+#: The clock of the time limits (a module attribute, so that tests can replace it).
+_clock = time.monotonic
 
 #: Methods of :class:`BusFactor`.
 EXACT = "exact"
@@ -340,30 +344,78 @@ def _group_ids(codes: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
     return order[new], ids
 
 
-def _groups(holders: pd.DataFrame, revenue: pd.Series, orphaned: pd.Series | None) -> _Groups:
-    rev = _clean_revenue(revenue)
+@dataclass
+class _Holdings:
+    """Who holds which account, on integer codes: the part of :class:`_Groups` that does not
+    depend on the revenue, built once and shared by the revenue and the account bus factors.
+
+    ``acc`` are the positions (in ``accounts``) of the accounts with an active holder and
+    ``gid`` their group; ``size`` and ``inc`` describe the groups as in :class:`_Groups`.
+    """
+
+    names: np.ndarray
+    accounts: pd.Index
+    acc: np.ndarray
+    gid: np.ndarray
+    size: np.ndarray
+    inc: sparse.csr_matrix
+    inc_t: sparse.csr_matrix
+
+    def groups(self, rev: pd.Series) -> _Groups:
+        """The groups with the revenue ``rev`` (cleaned, indexed exactly by ``accounts``)."""
+        rev_values = rev.to_numpy()
+        total = float(rev_values.sum())
+        has_holder = np.zeros(len(rev_values), dtype=bool)
+        has_holder[self.acc] = True
+        already = float(rev_values[~has_holder].sum())
+        n_groups = len(self.size)
+        grev = np.bincount(self.gid, weights=rev_values[self.acc], minlength=n_groups)
+        grev = grev.astype(np.float64)
+        return _Groups(
+            self.names, self.size, grev, self.inc, self.inc_t, total, already, len(rev_values)
+        )
+
+
+def _orphaned_flags(orphaned: pd.Series | None, rev: pd.Series) -> np.ndarray:
+    if orphaned is None:
+        return np.zeros(len(rev), dtype=bool)
+    if not isinstance(orphaned, pd.Series):
+        raise UsageError("orphaned must be a bool Series indexed by account.")
+    try:
+        o = orphaned.astype("boolean").fillna(False).astype(bool)
+    except (TypeError, ValueError):
+        raise UsageError("orphaned must hold True/False values.") from None
+    o.index = _text(o.index)
+    if o.index.equals(rev.index):
+        return o.to_numpy(dtype=bool)
+    if not o.index.is_unique:
+        raise UsageError("orphaned must have one value per account (duplicated index).")
+    return o.reindex(rev.index, fill_value=False).to_numpy(dtype=bool)
+
+
+def _holdings(
+    holders: pd.DataFrame,
+    rev: pd.Series,
+    orphaned: pd.Series | None,
+    deadline: float | None = None,
+) -> _Holdings:
+    """Group the accounts of ``rev`` (cleaned) by their set of active holders.
+
+    Names are read once (one hash join of the accounts, one factorisation of the staff); the
+    rest works on integer codes. Accounts are grouped block by block (one block per number of
+    holders); past ``deadline`` the blocks left are not merged: each of their accounts is a
+    group of its own, which changes no answer (a group only adds up its accounts), only the
+    size of the problems.
+    """
+    from scipy import sparse
+
     if not isinstance(holders, pd.DataFrame):
         raise UsageError("holders must be a DataFrame with columns 'account' and 'staff'.")
     missing = {"account", "staff"} - set(holders.columns)
     if missing:
         raise UsageError(f"holders lacks the column(s) {', '.join(sorted(missing))}.")
     frame = holders[["account", "staff"]].dropna()
-    if orphaned is None:
-        orph = np.zeros(len(rev), dtype=bool)
-    else:
-        if not isinstance(orphaned, pd.Series):
-            raise UsageError("orphaned must be a bool Series indexed by account.")
-        try:
-            o = orphaned.astype("boolean").fillna(False).astype(bool)
-        except (TypeError, ValueError):
-            raise UsageError("orphaned must hold True/False values.") from None
-        o.index = _text(o.index)
-        if o.index.equals(rev.index):
-            orph = o.to_numpy(dtype=bool)
-        elif not o.index.is_unique:
-            raise UsageError("orphaned must have one value per account (duplicated index).")
-        else:
-            orph = o.reindex(rev.index, fill_value=False).to_numpy(dtype=bool)
+    orph = _orphaned_flags(orphaned, rev)
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -382,15 +434,10 @@ def _groups(holders: pd.DataFrame, revenue: pd.Series, orphaned: pd.Series | Non
     rank = np.empty(len(uniques), dtype=np.int64)
     rank[ranked] = np.arange(len(uniques))
     n = len(names)
-    rev_values = rev.to_numpy()
-    total = float(rev_values.sum())
     if len(pos) == 0:
         empty = sparse.csr_matrix((0, n))
-        already = total
-        return _Groups(
-            names, np.zeros(0, dtype=np.int64), np.zeros(0), empty, empty.T.tocsr(), total,
-            already, len(rev),
-        )  # fmt: skip
+        none = np.zeros(0, dtype=np.int64)
+        return _Holdings(names, rev.index, none, none, none.copy(), empty, empty.T.tocsr())
     # one (account, staff) pair per row, sorted by account then staff
     pairs = np.sort(pos * n + rank[codes])
     pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
@@ -398,9 +445,6 @@ def _groups(holders: pd.DataFrame, revenue: pd.Series, orphaned: pd.Series | Non
     start = np.flatnonzero(np.concatenate([[True], pos[1:] != pos[:-1]]))
     acc = pos[start]  # accounts with holders, in revenue order
     acc_size = np.diff(np.append(start, len(pos)))
-    has_holder = np.zeros(len(rev), dtype=bool)
-    has_holder[acc] = True
-    already = float(rev_values[~has_holder].sum())
     gid = np.empty(len(acc), dtype=np.int64)
     blocks: list[np.ndarray] = []
     sizes: list[np.ndarray] = []
@@ -408,7 +452,10 @@ def _groups(holders: pd.DataFrame, revenue: pd.Series, orphaned: pd.Series | Non
     for s in np.unique(acc_size).tolist():
         rows = np.flatnonzero(acc_size == s)
         members = scode[start[rows][:, None] + np.arange(s)]
-        first, ids = _group_ids(members, n)
+        if deadline is not None and _clock() >= deadline:
+            first, ids = np.arange(len(rows)), np.arange(len(rows))  # no time to merge
+        else:
+            first, ids = _group_ids(members, n)
         gid[rows] = n_groups + ids
         blocks.append(members[first].reshape(-1))
         sizes.append(np.full(len(first), s, dtype=np.int64))
@@ -418,8 +465,23 @@ def _groups(holders: pd.DataFrame, revenue: pd.Series, orphaned: pd.Series | Non
     inc = sparse.csr_matrix(
         (np.ones(int(indptr[-1])), np.concatenate(blocks), indptr), shape=(n_groups, n)
     )
-    grev = np.bincount(gid, weights=rev_values[acc], minlength=n_groups)
-    return _Groups(names, size, grev, inc, inc.T.tocsr(), total, already, len(rev))
+    return _Holdings(names, rev.index, acc, gid, size, inc, inc.T.tocsr())
+
+
+def _groups(
+    holders: pd.DataFrame | _Holdings,
+    revenue: pd.Series,
+    orphaned: pd.Series | None,
+    deadline: float | None = None,
+) -> _Groups:
+    """The groups of a portfolio; ``holders`` may be the :class:`_Holdings` already built for
+    the same accounts (then ``orphaned`` is not read again)."""
+    rev = _clean_revenue(revenue)
+    if isinstance(holders, _Holdings) and holders.accounts.equals(rev.index):
+        return holders.groups(rev)
+    if isinstance(holders, _Holdings):
+        raise UsageError("the holdings were built for other accounts.")
+    return _holdings(holders, rev, orphaned, deadline).groups(rev)
 
 
 # --------------------------------------------------------------------------------------------
@@ -636,7 +698,7 @@ def _lower_bound(
     best_w = np.zeros(g.n)
     choosable = np.flatnonzero(allowed)
     for it in range(iterations):
-        if it and deadline is not None and time.monotonic() >= deadline:
+        if it and deadline is not None and _clock() >= deadline:
             break
         weights = np.bincount(cols, weights=lam, minlength=g.n)
         rest = need - float(weights[forced].sum())
@@ -744,6 +806,9 @@ class _Model:
     """
 
     def __init__(self, g: _Groups, target: float) -> None:
+        from scipy import sparse
+        from scipy.optimize import LinearConstraint
+
         self.g = g
         keep = g.rev > 0
         inc = g.inc[keep].tocoo()
@@ -783,6 +848,8 @@ class _Model:
         feasibility: bool = False,
     ) -> tuple[np.ndarray | None, bool, float | None]:
         """Solve; return (chosen staff codes or None, proven optimal/infeasible, dual bound)."""
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
         c = np.concatenate([np.zeros(self.n) if feasibility else np.ones(self.n), np.zeros(self.m)])
         lb = np.zeros(self.n + self.m)
         ub = np.ones(self.n + self.m)
@@ -876,7 +943,7 @@ def _canonical(
     held_all = g.held
 
     def late() -> bool:
-        return time.monotonic() >= deadline
+        return _clock() >= deadline
 
     for j in range(g.n):
         if fixed1.sum() == k:
@@ -930,7 +997,7 @@ def _canonical(
             return np.flatnonzero(current), False
         if model is None:
             model = _Model(g, target)
-        left = deadline - time.monotonic()
+        left = deadline - _clock()
         if left <= 0:
             return np.flatnonzero(current), False
         lb_x = trial.astype(np.float64)
@@ -1025,25 +1092,25 @@ def exact_bus_factor(
     """
     cov = _check_coverage(coverage)
     limit = _check_time_limit(time_limit)
-    deadline = time.monotonic() + limit
+    deadline = _clock() + limit
     g = _groups(holders, revenue, orphaned)
     target = cov * g.total
     trivial = _empty_result(g, target)
     if trivial is not None:
         return trivial
-    started = time.monotonic()
+    started = _clock()
     greedy_order, _, reached = _greedy_core(g, target)
     if not reached:  # cannot happen with positive revenue, kept for safety
         return BusFactor(None, (), GREEDY_BOUND, None, (), target, g.already)
     # kept for the leaving order at the end: about two greedy runs
-    stop = deadline - min(0.25 * limit, 2.0 * (time.monotonic() - started))
+    stop = deadline - min(0.25 * limit, 2.0 * (_clock() - started))
     best = np.array(sorted(greedy_order), dtype=np.int64)
     lower, weights = _lower_bound(g, target, upper=len(best), deadline=stop)
     proven = len(best) <= lower
     model: _Model | None = None
-    if not proven and time.monotonic() < stop:
+    if not proven and _clock() < stop:
         model = _Model(g, target)
-        left = stop - time.monotonic()
+        left = stop - _clock()
         if left > 0:
             found, solved, dual = model.solve(left, max_size=len(best))
             verified = found is not None and g.orphaned_by(found) >= target - g.tol
@@ -1059,7 +1126,7 @@ def exact_bus_factor(
     canonical = True
     if proven:
         canonical = False
-        if time.monotonic() < stop:
+        if _clock() < stop:
             if len(best) > 1:  # sharper weights (no early stop) prune the search for names
                 weights = _lower_bound(g, target, iterations=300, deadline=stop)[1]
             best, canonical = _canonical(g, model, target, best, weights, stop)
