@@ -310,6 +310,11 @@ class _Groups:
         """Revenue of the groups each staff member holds."""
         return np.asarray(self.inc_t @ self.rev)
 
+    @cached_property
+    def rows(self) -> np.ndarray:
+        """The group of each entry of ``inc`` (row by row)."""
+        return np.repeat(np.arange(len(self.size)), self.size)
+
     def members(self, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The holders of ``groups``: (group of each entry, staff code), group by group."""
         sizes = self.size[groups]
@@ -917,6 +922,109 @@ class _Orphans:
         return self.orphaned - self.loss + float(g.rev[joins].sum()) - shared
 
 
+#: Largest capacity of the max-flow solver (its capacities are 32-bit integers).
+_FLOW_MAX = 2**31 - 1
+
+
+def _closure_bound(
+    g: _Groups,
+    need: float,
+    live: np.ndarray,
+    free: np.ndarray,
+    slots: int,
+    deadline: float,
+    iterations: int = 60,
+) -> bool:
+    """Whether no set of at most ``slots`` staff among ``free`` orphans ``need`` of the ``live``
+    groups (True: proven; False: not proven, or the time ran out).
+
+    Notes
+    -----
+    The Lagrangian bound of the linear relaxation, evaluated exactly by minimum cuts. A group
+    counts when all its holders in ``free`` leave (``live`` groups have no holder outside the
+    forced and the free staff). For any mu >= 0 and any set X that orphans w(X) >= need,
+    |X| >= mu * need - f(mu) with f(mu) = max over X of (mu * w(X) - |X|), a maximum-weight
+    closure (groups worth mu * r_g, each needing its free holders, who cost 1 each), which a
+    minimum s-t cut solves exactly. Capacities are integers: the groups' worth is scaled and
+    rounded up, which can only raise f, so the bound stays valid. The best mu is searched on
+    the concave function mu * need - f(mu) by cutting planes: each cut's set X gives the line
+    mu * (need - w(X)) + |X| above the function. The set X is infeasible when the bound
+    exceeds ``slots``; the search stops when the lines show it cannot.
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import breadth_first_order, maximum_flow
+
+    if need <= 0 or slots < 0:
+        return False
+    groups = np.flatnonzero(live & (g.rev > 0))
+    if len(groups) == 0:
+        return True
+    grp, who = g.members(groups)
+    on = free[who]
+    staff_code = np.cumsum(free) - 1  # free staff, numbered
+    w = g.rev[groups]
+    m, ns = len(groups), int(free.sum())
+    wall = float(w.sum())
+    if wall < need:
+        return True
+    if ns <= slots:
+        return False
+    src, sink = 0, m + ns + 1
+    pos = np.searchsorted(groups, grp[on])  # the group's row among ``groups``
+    heads = np.concatenate([np.zeros(m, np.int64), 1 + pos, 1 + m + np.arange(ns)])
+    tails = np.concatenate(
+        [1 + np.arange(m), 1 + m + staff_code[who[on]], np.full(ns, sink, np.int64)]
+    )
+    edge = sparse.csr_array(
+        (np.arange(1, len(heads) + 1, dtype=np.float64), (heads, tails)), shape=(sink + 1,) * 2
+    )
+    perm = edge.data.astype(np.int64) - 1  # csr entry -> edge number
+    n_links = int(on.sum())
+    margin = 1e-6
+
+    def cut(mu: float) -> tuple[float, float, int]:
+        """(upper bound of f(mu), w(X), |X|) of the optimal closure X."""
+        scale = math.floor((_FLOW_MAX - m - 2) / max(mu * wall + 1.0, ns + 1.0))
+        worth = np.ceil(scale * mu * w)
+        big = float(worth.sum()) + 1.0
+        cap = np.concatenate([worth, np.full(n_links, big), np.full(ns, float(scale))])
+        graph = sparse.csr_array(
+            (cap[perm].astype(np.int32), edge.indices, edge.indptr), shape=edge.shape
+        )
+        flow = maximum_flow(graph, src, sink)
+        left = (graph - flow.flow).tocsr()
+        left.data = (left.data > 0).astype(np.int32)
+        left.eliminate_zeros()
+        side = np.zeros(sink + 1, dtype=bool)
+        side[breadth_first_order(left, src, directed=True, return_predecessors=False)] = True
+        value = (float(worth.sum()) - float(flow.flow_value)) / scale
+        return value, float(w[side[1 : m + 1]].sum()), int(side[m + 1 : m + 1 + ns].sum())
+
+    # lines above the function: X empty (slope need, at 0) and X all the free staff
+    s_lo, c_lo = need, 0.0
+    s_hi, c_hi = need - wall, float(ns)
+    best = -math.inf
+    for _ in range(iterations):
+        if _clock() >= deadline:
+            return False
+        mu = (c_hi - c_lo) / (s_lo - s_hi)
+        envelope = s_lo * mu + c_lo
+        if envelope <= slots + margin or envelope - best <= 1e-9:
+            return False
+        value, w_x, n_x = cut(mu)
+        best = max(best, mu * need - value)
+        if best > slots + margin:
+            return True
+        slope, line = need - w_x, (need - w_x, float(n_x))
+        if line in ((s_lo, c_lo), (s_hi, c_hi)) or slope == 0:
+            return False  # no new line: the rounding of the worth stops the search
+        if slope > 0:
+            s_lo, c_lo = line
+        else:
+            s_hi, c_hi = line
+    return False
+
+
 def _canonical(
     g: _Groups,
     model: _Model | None,
@@ -930,31 +1038,31 @@ def _canonical(
     Staff are visited in name order; each is kept in the set when some minimum set contains it
     together with the staff kept so far and none of the staff rejected so far. The current
     solution answers for free when it contains the staff member; otherwise the weights of
-    :func:`_lower_bound`, a simple bound, a swap of one member, a greedy completion and, last,
-    the integer program decide. Every step looks at the clock: past ``deadline`` the current
-    (minimum, not canonical) set is returned with ``False``.
+    :func:`_lower_bound`, a simple bound, a swap of one member, a greedy completion, the cut
+    bound of :func:`_closure_bound` and, last, the integer program decide. The counts of kept
+    and rejected holders per group follow the decisions (each one updates the groups of one
+    person) instead of being recomputed. Every step looks at the clock: past ``deadline`` the
+    current (minimum, not canonical) set is returned with ``False``.
     """
     k = len(chosen)
     current = np.zeros(g.n, dtype=bool)
     current[chosen] = True
     state = _Orphans(g, current)
     fixed1 = np.zeros(g.n, dtype=bool)
+    n_kept = np.zeros(len(g.size), dtype=np.int64)  # holders of each group kept so far
+    n_out = np.zeros(len(g.size), dtype=np.int64)  # holders of each group rejected so far
     tol = g.tol
+    reach = target - tol
     held_all = g.held
+    indptr, indices = g.inc_t.indptr, g.inc_t.indices
 
     def late() -> bool:
         return _clock() >= deadline
 
-    for j in range(g.n):
-        if fixed1.sum() == k:
-            return np.flatnonzero(fixed1), True
-        if current[j]:
-            fixed1[j] = True
-            continue
-        if held_all[j] <= 0:
-            continue  # holds no revenue: never needed in a minimum set
-        if late():
-            return np.flatnonzero(current), False
+    def admits(j: int) -> bool | None:
+        """Whether some minimum set holds the kept staff and j, none of the rejected (None:
+        out of time). Sets ``current`` to such a set when it does."""
+        nonlocal current, state, model
         trial = fixed1.copy()
         trial[j] = True
         allowed = np.zeros(g.n, dtype=bool)
@@ -962,54 +1070,79 @@ def _canonical(
         slots = k - int(trial.sum())
         # weights bound: X orphans at most O + sum of W over X
         top_w = np.sort(weights[allowed])[::-1][:slots]
-        if g.already + float(weights[trial].sum() + top_w.sum()) < target - tol:
-            continue
-        bound, _ = _lower_bound(g, target, k + 1, 100, trial, allowed, deadline)
-        if bound > k:
-            continue
-        if late():
-            return np.flatnonzero(current), False
+        if g.already + float(weights[trial].sum() + top_w.sum()) < reach:
+            return False
         # bound: groups still orphanable lie within trial + allowed, not within trial
-        inside = np.asarray(g.inc @ (trial | allowed).astype(np.float64)) >= g.size - 0.5
-        in_trial = np.asarray(g.inc @ trial.astype(np.float64)) >= g.size - 0.5
+        mine = indices[indptr[j] : indptr[j + 1]]
+        kept = n_kept.copy()
+        kept[mine] += 1
+        in_trial = kept >= g.size
+        inside = n_out == 0
         base = g.already + float(g.rev[in_trial].sum())
-        extra = np.asarray(g.inc_t @ np.where(inside & ~in_trial, g.rev, 0.0))
+        live = inside & ~in_trial
+        extra = np.asarray(g.inc_t @ np.where(live, g.rev, 0.0))
         extra = np.sort(extra[allowed])[::-1][:slots]
-        if base + float(extra.sum()) < target - tol:
-            continue
+        if base + float(extra.sum()) < reach:
+            return False
+        if _closure_bound(g, target - tol - base, live, allowed, slots, deadline):
+            return False
+        if late():
+            return None
         # a swap: one member not yet kept leaves the set, j joins it
-        fits = np.flatnonzero(current & ~fixed1 & (state.swapped(j) >= target - tol))
+        fits = np.flatnonzero(current & ~fixed1 & (state.swapped(j) >= reach))
         if len(fits):
+            current = current.copy()
             current[fits[0]], current[j] = False, True
             state = _Orphans(g, current)
-            fixed1[j] = True
-            continue
+            return True
         if late():
-            return np.flatnonzero(current), False
+            return None
         order, _, reached = _greedy_core(g, target, start=trial, allowed=allowed, max_size=slots)
         if reached:
             current = trial.copy()
             current[order] = True
             state = _Orphans(g, current)
-            fixed1[j] = True
-            continue
+            return True
         if late():
-            return np.flatnonzero(current), False
+            return None
         if model is None:
             model = _Model(g, target)
         left = deadline - _clock()
         if left <= 0:
-            return np.flatnonzero(current), False
+            return None
         lb_x = trial.astype(np.float64)
         ub_x = (trial | allowed).astype(np.float64)
         found, _, _ = model.solve(left, max_size=k, lb_x=lb_x, ub_x=ub_x, feasibility=True)
-        if found is not None and len(found) <= k and g.orphaned_by(found) >= target - tol:
+        if found is not None and len(found) <= k and g.orphaned_by(found) >= reach:
             current = np.zeros(g.n, dtype=bool)
             current[found] = True
             state = _Orphans(g, current)
+            return True
+        if late():
+            return None
+        return False
+
+    for j in range(g.n):
+        if fixed1.sum() == k:
+            return np.flatnonzero(fixed1), True
+        mine = indices[indptr[j] : indptr[j + 1]]
+        if current[j]:
             fixed1[j] = True
-        elif late():
+            n_kept[mine] += 1
+            continue
+        if held_all[j] <= 0:  # holds no revenue: never needed in a minimum set
+            n_out[mine] += 1
+            continue
+        if late():
             return np.flatnonzero(current), False
+        decision = admits(j)
+        if decision is None:
+            return np.flatnonzero(current), False
+        if decision:
+            fixed1[j] = True
+            n_kept[mine] += 1
+        else:
+            n_out[mine] += 1
     if fixed1.sum() == k:
         return np.flatnonzero(fixed1), True
     return np.flatnonzero(current), True
