@@ -182,9 +182,7 @@ def figures(
     ).drop_duplicates(ignore_index=True)
     counts = h.groupby("account").size().reindex(rev.index, fill_value=0)
     orphaned = counts.eq(0)
-    rev_bus = pf.bus_factor(h, rev, orphaned, coverage=coverage, time_limit=time_limit)
-    ones = pd.Series(1.0, index=rev.index)
-    acc_bus = pf.bus_factor(h, ones, orphaned, coverage=coverage, time_limit=time_limit)
+    rev_bus, acc_bus = pf.bus_factors(h, rev, orphaned, coverage=coverage, time_limit=time_limit)
     tops = pf.top_departures(h, rev, n=1)
     top_one = None
     if len(tops):

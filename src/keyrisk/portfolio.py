@@ -48,6 +48,7 @@ __all__ = [
     "Departure",
     "bus_factor",
     "bus_factor_dict",
+    "bus_factors",
     "client_concentration",
     "departure",
     "departure_summary",
@@ -776,7 +777,13 @@ def greedy_bus_factor(
     >>> bf.value, bf.staff, bf.cumulative, bf.method
     (2, ('ann', 'bob'), (50.0, 80.0), 'greedy')
     """
-    cov = _check_coverage(coverage)
+    return _greedy(holders, revenue, orphaned, _check_coverage(coverage))
+
+
+def _greedy(
+    holders: pd.DataFrame | _Holdings, revenue: pd.Series, orphaned: pd.Series | None, cov: float
+) -> BusFactor:
+    """:func:`greedy_bus_factor` with a checked coverage."""
     g = _groups(holders, revenue, orphaned)
     target = cov * g.total
     trivial = _empty_result(g, target)
@@ -1225,8 +1232,20 @@ def exact_bus_factor(
     """
     cov = _check_coverage(coverage)
     limit = _check_time_limit(time_limit)
-    deadline = _clock() + limit
-    g = _groups(holders, revenue, orphaned)
+    return _exact(holders, revenue, orphaned, cov, limit, _clock())
+
+
+def _exact(
+    holders: pd.DataFrame | _Holdings,
+    revenue: pd.Series,
+    orphaned: pd.Series | None,
+    cov: float,
+    limit: float,
+    start: float,
+) -> BusFactor:
+    """:func:`exact_bus_factor` with checked parameters, its clock started at ``start``."""
+    deadline = start + limit
+    g = _groups(holders, revenue, orphaned, deadline)
     target = cov * g.total
     trivial = _empty_result(g, target)
     if trivial is not None:
@@ -1334,6 +1353,59 @@ def bus_factor(
     if method == "greedy":
         return greedy_bus_factor(holders, revenue, orphaned, coverage=coverage)
     raise UsageError(f"method must be 'auto', 'exact' or 'greedy'; got {method!r}.")
+
+
+def bus_factors(
+    holders: pd.DataFrame,
+    revenue: pd.Series,
+    orphaned: pd.Series,
+    *,
+    coverage: float = 0.5,
+    time_limit: float = 10.0,
+    method: str = "auto",
+) -> tuple[BusFactor, BusFactor]:
+    """Return the revenue and the account bus factors, the accounts grouped once for both.
+
+    Parameters
+    ----------
+    holders, revenue, orphaned, coverage, time_limit, method
+        As in :func:`bus_factor`; ``time_limit`` applies to each of the two searches (the
+        grouping counts in the first).
+
+    Returns
+    -------
+    tuple of BusFactor
+        ``(bus_factor(holders, revenue, ...), bus_factor(holders, ones, ...))`` with ``ones``
+        1.0 for every account of ``revenue``: the same answers as the two calls.
+
+    Notes
+    -----
+    Both searches work on the same groups (accounts sharing a set of active holders); only the
+    revenue of each group differs (its accounts' revenue, or their number).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> holders = pd.DataFrame({"account": ["A", "B", "C"], "staff": ["ann", "bob", "bob"]})
+    >>> revenue = pd.Series({"A": 70.0, "B": 20.0, "C": 10.0})
+    >>> orphaned = pd.Series(False, index=revenue.index)
+    >>> by_revenue, by_account = bus_factors(holders, revenue, orphaned)
+    >>> by_revenue.staff, by_account.staff
+    (('ann',), ('bob',))
+    """
+    if method not in ("auto", "exact", "greedy"):
+        raise UsageError(f"method must be 'auto', 'exact' or 'greedy'; got {method!r}.")
+    cov = _check_coverage(coverage)
+    limit = _check_time_limit(time_limit)
+    start = _clock()
+    rev = _clean_revenue(revenue)
+    held = _holdings(holders, rev, orphaned, None if method == "greedy" else start + limit)
+    ones = pd.Series(1.0, index=rev.index, name=rev.name)
+    if method == "greedy":
+        return _greedy(held, rev, None, cov), _greedy(held, ones, None, cov)
+    return _exact(held, rev, None, cov, limit, start), _exact(
+        held, ones, None, cov, limit, _clock()
+    )
 
 
 # --------------------------------------------------------------------------------------------
