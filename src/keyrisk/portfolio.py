@@ -1204,9 +1204,11 @@ def exact_bus_factor(
     runs. Every answer is checked on the data, outside the solver and its tolerances.
 
     Time limit: the clock starts when the function is called. Grouping and the greedy search
-    always run (they give the answer of last resort); every later step (each round of the
-    bounds, building the program, the solver, each step of the naming rule) starts only if time
-    is left, and the solver gets only the time left. About two greedy runs' worth of time is kept
+    always run (they give the answer of last resort), but past the limit grouping stops merging
+    accounts (the answers are the same, only the problems larger); every later step (each
+    round of the bounds, each cut of the naming rule's bound, building the program, the solver,
+    each step of the naming rule) starts only if time is left, and the solver gets only the
+    time left. About two greedy runs' worth of time is kept
     for the leaving order, which is incremental (each step updates only the groups of the person
     who leaves). So the call ends within the limit, give or take one step of the naming rule,
     unless grouping and the greedy search alone take longer.
