@@ -989,9 +989,12 @@ def _closure_bound(
     n_links = int(on.sum())
     margin = 1e-6
 
-    def cut(mu: float) -> tuple[float, float, int]:
-        """(upper bound of f(mu), w(X), |X|) of the optimal closure X."""
+    def cut(mu: float) -> tuple[float, float, int] | None:
+        """(upper bound of f(mu), w(X), |X|) of the optimal closure X; None when the integer
+        capacities cannot hold the scaled worth."""
         scale = math.floor((_FLOW_MAX - m - 2) / max(mu * wall + 1.0, ns + 1.0))
+        if not scale >= 1:
+            return None
         worth = np.ceil(scale * mu * w)
         big = float(worth.sum()) + 1.0
         cap = np.concatenate([worth, np.full(n_links, big), np.full(ns, float(scale))])
@@ -1018,7 +1021,10 @@ def _closure_bound(
         envelope = s_lo * mu + c_lo
         if envelope <= slots + margin or envelope - best <= 1e-9:
             return False
-        value, w_x, n_x = cut(mu)
+        evaluated = cut(mu)
+        if evaluated is None:
+            return False
+        value, w_x, n_x = evaluated
         best = max(best, mu * need - value)
         if best > slots + margin:
             return True
