@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -12,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from keyrisk import portfolio
 from keyrisk.errors import UsageError
 from keyrisk.portfolio import (
     BusFactor,
@@ -541,3 +544,198 @@ def test_time_limit_is_honoured_end_to_end() -> None:
     assert (bf.lower_bound == bf.value) == bf.is_exact
     assert len(bf.staff) == len(bf.cumulative) == bf.value
     assert bf.cumulative[-1] >= bf.target and all(c < bf.target for c in bf.cumulative[:-1])
+
+
+# ---------------------------------------------------------------- imports on first use
+
+
+def test_analysis_imports_without_scipy() -> None:
+    # scipy (sparse, optimize) is imported when a search first runs, not with the modules
+    code = (
+        "import sys, keyrisk.analysis, keyrisk.portfolio, keyrisk.plan; "
+        "print(sorted(m for m in sys.modules if m == 'scipy' or m.startswith('scipy.'))[:3])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- the search, step by step
+
+# Three minimum sets of four reach 228 of 380: {ann, bob, dan, fay}, {ann, cat, dan, fay} (the
+# greedy's) and {bob, dan, eve, fay}; the naming rule takes the first by names.
+SEVERAL = make(
+    {
+        "A": ("bob", "eve", "fay"),
+        "B": ("eve", "fay"),
+        "C": ("dan", "fay"),
+        "D": ("bob", "eve"),
+        "E": ("cat", "fay"),
+        "F": ("ann", "fay"),
+        "G": ("dan",),
+        "H": ("bob", "dan", "fay"),
+    },
+    {"A": 20.0, "B": 20.0, "C": 30.0, "D": 30.0, "E": 60.0, "F": 90.0, "G": 80.0, "H": 50.0},
+)
+
+
+def test_ties_among_several_minimum_sets_take_the_first_by_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    holders, rev, orph = SEVERAL
+    greedy = greedy_bus_factor(holders, rev, orph, coverage=0.6)
+    assert (greedy.value, sorted(greedy.staff)) == (4, ["ann", "cat", "dan", "fay"])
+    verdicts: list[bool] = []
+    cut_bound = portfolio._closure_bound
+
+    def spy(*args: object, **kwargs: object) -> bool:
+        verdicts.append(cut_bound(*args, **kwargs))  # type: ignore[arg-type]
+        return verdicts[-1]
+
+    monkeypatch.setattr(portfolio, "_closure_bound", spy)
+    exact = exact_bus_factor(holders, rev, orph, coverage=0.6)
+    assert exact == BusFactor(
+        4, ("dan", "fay", "ann", "bob"), "exact", 4, (80.0, 110.0, 200.0, 250.0), 228.0, 0.0
+    )
+    assert True in verdicts  # the cut bound refuted a candidate on the way
+
+
+def test_cut_bound_refutes_what_the_linear_relaxation_refutes() -> None:
+    # a triangle: each pair of ann, bob and cat shares one account of 10
+    holders, rev, orph = make(
+        {"A": ("ann", "bob"), "B": ("bob", "cat"), "C": ("ann", "cat")},
+        {"A": 10.0, "B": 10.0, "C": 10.0},
+    )
+    g = portfolio._groups(holders, rev, orph)
+    live, free = np.ones(len(g.size), dtype=bool), np.ones(g.n, dtype=bool)
+    bound = portfolio._closure_bound
+    # all 30 need all three, and so does the relaxation (3 > 2): refuted
+    assert bound(g, 30.0, live, free, 2, math.inf)
+    # 10 with one person is impossible, but a third of everyone covers it fractionally: not
+    # refuted (the integer program decides such cases)
+    assert not bound(g, 10.0, live, free, 1, math.inf)
+    # possible sets are never refuted
+    assert not bound(g, 10.0, live, free, 2, math.inf)
+    assert not bound(g, 30.0, live, free, 3, math.inf)
+    # more than there is: refuted without a cut; out of time: not proven
+    assert bound(g, 31.0, live, free, 3, math.inf)
+    assert not bound(g, 30.0, live, free, 2, -math.inf)
+
+
+def test_bus_factors_group_once_and_equal_the_two_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    holders, rev, orph = make(
+        {"A": ("ann",), "B": ("bob",), "C": ("bob",), "D": ("cat", "dan")},
+        {"A": 70.0, "B": 10.0, "C": 10.0, "D": 10.0},
+        orphaned=(),
+    )
+    builds: list[int] = []
+    build = portfolio._holdings
+
+    def spy(*args: object, **kwargs: object) -> object:
+        builds.append(1)
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(portfolio, "_holdings", spy)
+    by_revenue, by_account = portfolio.bus_factors(holders, rev, orph, coverage=0.5)
+    assert len(builds) == 1
+    assert (by_revenue.value, by_revenue.staff, by_revenue.method) == (1, ("ann",), "exact")
+    assert (by_account.value, by_account.staff, by_account.cumulative) == (1, ("bob",), (2.0,))
+    ones = pd.Series(1.0, index=rev.index)
+    assert by_revenue == bus_factor(holders, rev, orph)
+    assert by_account == bus_factor(holders, ones, orph)
+    greedy = portfolio.bus_factors(holders, rev, orph, method="greedy")
+    assert greedy == (
+        bus_factor(holders, rev, orph, method="greedy"),
+        bus_factor(holders, ones, orph, method="greedy"),
+    )
+    with pytest.raises(UsageError, match="method"):
+        portfolio.bus_factors(holders, rev, orph, method="fast")
+
+
+def test_bus_factors_equal_the_two_calls_on_a_seeded_portfolio() -> None:
+    holders, rev, orph = synthetic(40, 400, seed=3)
+    ones = pd.Series(1.0, index=rev.index)
+    assert portfolio.bus_factors(holders, rev, orph) == (
+        exact_bus_factor(holders, rev, orph),
+        exact_bus_factor(holders, ones, orph),
+    )
+
+
+class FakeClock:
+    """A clock that moves only when told to (``advance``) and by ``tick`` at every reading."""
+
+    def __init__(self, tick: float = 0.0) -> None:
+        self.now = 0.0
+        self.tick = tick
+
+    def __call__(self) -> float:
+        self.now += self.tick
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+# UPPER with an account of three holders and no revenue: one block of groups per size 1, 2, 3
+UPPER3 = make(
+    {"A": ("ann",), "B": ("bob",), "C": ("cat",), "D": ("bob", "cat"), "E": ("ann", "bob", "cat")},
+    {"A": 40.0, "B": 10.0, "C": 10.0, "D": 35.0, "E": 0.0},
+)
+
+
+def test_grouping_stops_merging_at_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    # merging the accounts of one block takes 0.4 s of the fake clock; with a 0.5 s limit
+    # the third block is not merged (its accounts stay groups of their own) and the call ends
+    # within the limit plus the one merge that was under way
+    clock = FakeClock(tick=1e-6)
+    merge = portfolio._group_ids
+
+    def slow_merge(codes: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
+        clock.advance(0.4)
+        return merge(codes, base)
+
+    monkeypatch.setattr(portfolio, "_clock", clock)
+    monkeypatch.setattr(portfolio, "_group_ids", slow_merge)
+    holders, rev, orph = UPPER3
+    bf = exact_bus_factor(holders, rev, orph, coverage=0.55, time_limit=0.5)
+    assert clock.now <= 0.5 + 0.4 + 1e-3
+    assert bf == BusFactor(
+        3, ("ann", "bob", "cat"), "greedy upper bound", 2, (40.0, 50.0, 95.0), 0.55 * 95, 0.0
+    )
+    assert bf.label == "greedy upper bound (lower bound 2)"
+    # with time, the same portfolio is solved exactly
+    monkeypatch.setattr(portfolio, "_clock", time.monotonic)
+    exact = exact_bus_factor(holders, rev, orph, coverage=0.55)
+    assert (exact.value, exact.staff, exact.method) == (2, ("bob", "cat"), "exact")
+
+
+def test_unmerged_groups_change_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    # past the deadline every account is a group of its own: the greedy answer is the same
+    holders, rev, orph = synthetic(30, 300, seed=5)
+    merged = portfolio._groups(holders, rev, orph)
+    alone = portfolio._groups(holders, rev, orph, deadline=-math.inf)
+    assert len(alone.size) == len(rev) > len(merged.size)
+    target = 0.5 * merged.total
+    order, cumulative, reached = portfolio._greedy_core(merged, target)
+    assert portfolio._greedy_core(alone, target)[0] == order
+    assert reached and portfolio._greedy_core(alone, target)[1] == pytest.approx(cumulative)
+
+
+def test_every_step_reads_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a clock that moves 1 ms at every reading: whatever the limit, the call reads it only a
+    # few times past the deadline (each step looks before it starts)
+    holders, rev, orph = synthetic(60, 600, seed=1)
+    reference = exact_bus_factor(holders, rev, orph)
+    for limit in (0.001, 0.01, 0.05, 0.2):
+        clock = FakeClock(tick=1e-3)
+        monkeypatch.setattr(portfolio, "_clock", clock)
+        bf = exact_bus_factor(holders, rev, orph, time_limit=limit)
+        assert clock.now <= limit + 0.01, limit
+        assert bf.value is not None and bf.lower_bound is not None
+        assert bf.lower_bound <= reference.value <= bf.value  # type: ignore[operator]
+        assert bf.label == (
+            "exact"
+            if bf.method == "exact"
+            else f"greedy upper bound (lower bound {bf.lower_bound})"
+        )

@@ -500,12 +500,8 @@ class Analysis:
         holders = self._active_holders
         orphaned = self._orphaned
         total = float(revenue.sum())
-        rev_bus = pf.bus_factor(
+        rev_bus, acc_bus = pf.bus_factors(  # the accounts grouped once for both
             holders, revenue, orphaned, coverage=s.coverage, time_limit=s.exact_time_limit
-        )
-        ones = pd.Series(1.0, index=revenue.index, name="revenue")
-        acc_bus = pf.bus_factor(
-            holders, ones, orphaned, coverage=s.coverage, time_limit=s.exact_time_limit
         )
         tops = pf.top_departures(holders, revenue, n=10)
         top_one: pf.Departure | None = None

@@ -40,17 +40,18 @@ import html
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from keyrisk import portfolio as pf
 from keyrisk._html import frame_table
 from keyrisk.errors import UsageError
 from keyrisk.roles import is_excluded_role
+
+if TYPE_CHECKING:  # scipy is imported on first use (keyrisk.analysis loads without it)
+    from scipy import sparse
 
 __all__ = [
     "FAMILIARITY_WEIGHTS",
@@ -181,9 +182,7 @@ def figures(
     ).drop_duplicates(ignore_index=True)
     counts = h.groupby("account").size().reindex(rev.index, fill_value=0)
     orphaned = counts.eq(0)
-    rev_bus = pf.bus_factor(h, rev, orphaned, coverage=coverage, time_limit=time_limit)
-    ones = pd.Series(1.0, index=rev.index)
-    acc_bus = pf.bus_factor(h, ones, orphaned, coverage=coverage, time_limit=time_limit)
+    rev_bus, acc_bus = pf.bus_factors(h, rev, orphaned, coverage=coverage, time_limit=time_limit)
     tops = pf.top_departures(h, rev, n=1)
     top_one = None
     if len(tops):
@@ -339,6 +338,8 @@ def candidate_pairs(
     >>> c[["staff", "familiarity", "contact", "alongside"]].round(3).to_dict("list")
     {'staff': ['Bob', 'Cy'], 'familiarity': [0.5, 0.25], 'contact': [True, False], 'alongside': [0.0, 1.0]}
     """  # noqa: E501
+    from scipy import sparse
+
     if isinstance(max_candidates, bool) or not isinstance(max_candidates, int):
         raise UsageError(f"max_candidates must be an int >= 1; got {max_candidates!r}.")
     if max_candidates < 1:
@@ -809,6 +810,8 @@ class _Problem:
 
     def _lp(self, cols: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray, Any]:
         """The relaxation restricted to ``cols``, on the rows those pairs touch."""
+        from scipy import sparse
+
         m = len(cols)
         acc_used, a = np.unique(self.acc_idx[cols], return_inverse=True)
         stf_used, j = np.unique(self.stf_idx[cols], return_inverse=True)
@@ -877,7 +880,7 @@ class _Problem:
     def solve(self, time_limit: float) -> tuple[np.ndarray, str]:
         import time
 
-        from scipy.optimize import linprog
+        from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
         m = len(self.value)
         scale = float(max(np.max(self.value), np.max(self.bonus, initial=0.0))) or 1.0

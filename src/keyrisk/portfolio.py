@@ -32,14 +32,15 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from keyrisk.errors import UsageError
+
+if TYPE_CHECKING:  # scipy is imported on first use (keyrisk.analysis loads without it)
+    from scipy import sparse
 
 __all__ = [
     "BusFactor",
@@ -47,6 +48,7 @@ __all__ = [
     "Departure",
     "bus_factor",
     "bus_factor_dict",
+    "bus_factors",
     "client_concentration",
     "departure",
     "departure_summary",
@@ -65,6 +67,9 @@ EPS = float(np.finfo(np.float64).eps)
 TOL_TERMS = 4096
 #: Margin, in people, when a fractional lower bound is rounded up.
 BOUND_SLACK = 1e-9
+
+#: The clock of the time limits (a module attribute, so that tests can replace it).
+_clock = time.monotonic
 
 #: Methods of :class:`BusFactor`.
 EXACT = "exact"
@@ -306,6 +311,11 @@ class _Groups:
         """Revenue of the groups each staff member holds."""
         return np.asarray(self.inc_t @ self.rev)
 
+    @cached_property
+    def rows(self) -> np.ndarray:
+        """The group of each entry of ``inc`` (row by row)."""
+        return np.repeat(np.arange(len(self.size)), self.size)
+
     def members(self, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The holders of ``groups``: (group of each entry, staff code), group by group."""
         sizes = self.size[groups]
@@ -340,30 +350,78 @@ def _group_ids(codes: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
     return order[new], ids
 
 
-def _groups(holders: pd.DataFrame, revenue: pd.Series, orphaned: pd.Series | None) -> _Groups:
-    rev = _clean_revenue(revenue)
+@dataclass
+class _Holdings:
+    """Who holds which account, on integer codes: the part of :class:`_Groups` that does not
+    depend on the revenue, built once and shared by the revenue and the account bus factors.
+
+    ``acc`` are the positions (in ``accounts``) of the accounts with an active holder and
+    ``gid`` their group; ``size`` and ``inc`` describe the groups as in :class:`_Groups`.
+    """
+
+    names: np.ndarray
+    accounts: pd.Index
+    acc: np.ndarray
+    gid: np.ndarray
+    size: np.ndarray
+    inc: sparse.csr_matrix
+    inc_t: sparse.csr_matrix
+
+    def groups(self, rev: pd.Series) -> _Groups:
+        """The groups with the revenue ``rev`` (cleaned, indexed exactly by ``accounts``)."""
+        rev_values = rev.to_numpy()
+        total = float(rev_values.sum())
+        has_holder = np.zeros(len(rev_values), dtype=bool)
+        has_holder[self.acc] = True
+        already = float(rev_values[~has_holder].sum())
+        n_groups = len(self.size)
+        grev = np.bincount(self.gid, weights=rev_values[self.acc], minlength=n_groups)
+        grev = grev.astype(np.float64)
+        return _Groups(
+            self.names, self.size, grev, self.inc, self.inc_t, total, already, len(rev_values)
+        )
+
+
+def _orphaned_flags(orphaned: pd.Series | None, rev: pd.Series) -> np.ndarray:
+    if orphaned is None:
+        return np.zeros(len(rev), dtype=bool)
+    if not isinstance(orphaned, pd.Series):
+        raise UsageError("orphaned must be a bool Series indexed by account.")
+    try:
+        o = orphaned.astype("boolean").fillna(False).astype(bool)
+    except (TypeError, ValueError):
+        raise UsageError("orphaned must hold True/False values.") from None
+    o.index = _text(o.index)
+    if o.index.equals(rev.index):
+        return o.to_numpy(dtype=bool)
+    if not o.index.is_unique:
+        raise UsageError("orphaned must have one value per account (duplicated index).")
+    return o.reindex(rev.index, fill_value=False).to_numpy(dtype=bool)
+
+
+def _holdings(
+    holders: pd.DataFrame,
+    rev: pd.Series,
+    orphaned: pd.Series | None,
+    deadline: float | None = None,
+) -> _Holdings:
+    """Group the accounts of ``rev`` (cleaned) by their set of active holders.
+
+    Names are read once (one hash join of the accounts, one factorisation of the staff); the
+    rest works on integer codes. Accounts are grouped block by block (one block per number of
+    holders); past ``deadline`` the blocks left are not merged: each of their accounts is a
+    group of its own, which changes no answer (a group only adds up its accounts), only the
+    size of the problems.
+    """
+    from scipy import sparse
+
     if not isinstance(holders, pd.DataFrame):
         raise UsageError("holders must be a DataFrame with columns 'account' and 'staff'.")
     missing = {"account", "staff"} - set(holders.columns)
     if missing:
         raise UsageError(f"holders lacks the column(s) {', '.join(sorted(missing))}.")
     frame = holders[["account", "staff"]].dropna()
-    if orphaned is None:
-        orph = np.zeros(len(rev), dtype=bool)
-    else:
-        if not isinstance(orphaned, pd.Series):
-            raise UsageError("orphaned must be a bool Series indexed by account.")
-        try:
-            o = orphaned.astype("boolean").fillna(False).astype(bool)
-        except (TypeError, ValueError):
-            raise UsageError("orphaned must hold True/False values.") from None
-        o.index = _text(o.index)
-        if o.index.equals(rev.index):
-            orph = o.to_numpy(dtype=bool)
-        elif not o.index.is_unique:
-            raise UsageError("orphaned must have one value per account (duplicated index).")
-        else:
-            orph = o.reindex(rev.index, fill_value=False).to_numpy(dtype=bool)
+    orph = _orphaned_flags(orphaned, rev)
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -382,15 +440,10 @@ def _groups(holders: pd.DataFrame, revenue: pd.Series, orphaned: pd.Series | Non
     rank = np.empty(len(uniques), dtype=np.int64)
     rank[ranked] = np.arange(len(uniques))
     n = len(names)
-    rev_values = rev.to_numpy()
-    total = float(rev_values.sum())
     if len(pos) == 0:
         empty = sparse.csr_matrix((0, n))
-        already = total
-        return _Groups(
-            names, np.zeros(0, dtype=np.int64), np.zeros(0), empty, empty.T.tocsr(), total,
-            already, len(rev),
-        )  # fmt: skip
+        none = np.zeros(0, dtype=np.int64)
+        return _Holdings(names, rev.index, none, none, none.copy(), empty, empty.T.tocsr())
     # one (account, staff) pair per row, sorted by account then staff
     pairs = np.sort(pos * n + rank[codes])
     pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
@@ -398,9 +451,6 @@ def _groups(holders: pd.DataFrame, revenue: pd.Series, orphaned: pd.Series | Non
     start = np.flatnonzero(np.concatenate([[True], pos[1:] != pos[:-1]]))
     acc = pos[start]  # accounts with holders, in revenue order
     acc_size = np.diff(np.append(start, len(pos)))
-    has_holder = np.zeros(len(rev), dtype=bool)
-    has_holder[acc] = True
-    already = float(rev_values[~has_holder].sum())
     gid = np.empty(len(acc), dtype=np.int64)
     blocks: list[np.ndarray] = []
     sizes: list[np.ndarray] = []
@@ -408,7 +458,10 @@ def _groups(holders: pd.DataFrame, revenue: pd.Series, orphaned: pd.Series | Non
     for s in np.unique(acc_size).tolist():
         rows = np.flatnonzero(acc_size == s)
         members = scode[start[rows][:, None] + np.arange(s)]
-        first, ids = _group_ids(members, n)
+        if deadline is not None and _clock() >= deadline:
+            first, ids = np.arange(len(rows)), np.arange(len(rows))  # no time to merge
+        else:
+            first, ids = _group_ids(members, n)
         gid[rows] = n_groups + ids
         blocks.append(members[first].reshape(-1))
         sizes.append(np.full(len(first), s, dtype=np.int64))
@@ -418,8 +471,23 @@ def _groups(holders: pd.DataFrame, revenue: pd.Series, orphaned: pd.Series | Non
     inc = sparse.csr_matrix(
         (np.ones(int(indptr[-1])), np.concatenate(blocks), indptr), shape=(n_groups, n)
     )
-    grev = np.bincount(gid, weights=rev_values[acc], minlength=n_groups)
-    return _Groups(names, size, grev, inc, inc.T.tocsr(), total, already, len(rev))
+    return _Holdings(names, rev.index, acc, gid, size, inc, inc.T.tocsr())
+
+
+def _groups(
+    holders: pd.DataFrame | _Holdings,
+    revenue: pd.Series,
+    orphaned: pd.Series | None,
+    deadline: float | None = None,
+) -> _Groups:
+    """The groups of a portfolio; ``holders`` may be the :class:`_Holdings` already built for
+    the same accounts (then ``orphaned`` is not read again)."""
+    rev = _clean_revenue(revenue)
+    if isinstance(holders, _Holdings) and holders.accounts.equals(rev.index):
+        return holders.groups(rev)
+    if isinstance(holders, _Holdings):
+        raise UsageError("the holdings were built for other accounts.")
+    return _holdings(holders, rev, orphaned, deadline).groups(rev)
 
 
 # --------------------------------------------------------------------------------------------
@@ -636,7 +704,7 @@ def _lower_bound(
     best_w = np.zeros(g.n)
     choosable = np.flatnonzero(allowed)
     for it in range(iterations):
-        if it and deadline is not None and time.monotonic() >= deadline:
+        if it and deadline is not None and _clock() >= deadline:
             break
         weights = np.bincount(cols, weights=lam, minlength=g.n)
         rest = need - float(weights[forced].sum())
@@ -709,7 +777,13 @@ def greedy_bus_factor(
     >>> bf.value, bf.staff, bf.cumulative, bf.method
     (2, ('ann', 'bob'), (50.0, 80.0), 'greedy')
     """
-    cov = _check_coverage(coverage)
+    return _greedy(holders, revenue, orphaned, _check_coverage(coverage))
+
+
+def _greedy(
+    holders: pd.DataFrame | _Holdings, revenue: pd.Series, orphaned: pd.Series | None, cov: float
+) -> BusFactor:
+    """:func:`greedy_bus_factor` with a checked coverage."""
     g = _groups(holders, revenue, orphaned)
     target = cov * g.total
     trivial = _empty_result(g, target)
@@ -744,6 +818,9 @@ class _Model:
     """
 
     def __init__(self, g: _Groups, target: float) -> None:
+        from scipy import sparse
+        from scipy.optimize import LinearConstraint
+
         self.g = g
         keep = g.rev > 0
         inc = g.inc[keep].tocoo()
@@ -783,6 +860,8 @@ class _Model:
         feasibility: bool = False,
     ) -> tuple[np.ndarray | None, bool, float | None]:
         """Solve; return (chosen staff codes or None, proven optimal/infeasible, dual bound)."""
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
         c = np.concatenate([np.zeros(self.n) if feasibility else np.ones(self.n), np.zeros(self.m)])
         lb = np.zeros(self.n + self.m)
         ub = np.ones(self.n + self.m)
@@ -850,6 +929,115 @@ class _Orphans:
         return self.orphaned - self.loss + float(g.rev[joins].sum()) - shared
 
 
+#: Largest capacity of the max-flow solver (its capacities are 32-bit integers).
+_FLOW_MAX = 2**31 - 1
+
+
+def _closure_bound(
+    g: _Groups,
+    need: float,
+    live: np.ndarray,
+    free: np.ndarray,
+    slots: int,
+    deadline: float,
+    iterations: int = 60,
+) -> bool:
+    """Whether no set of at most ``slots`` staff among ``free`` orphans ``need`` of the ``live``
+    groups (True: proven; False: not proven, or the time ran out).
+
+    Notes
+    -----
+    The Lagrangian bound of the linear relaxation, evaluated exactly by minimum cuts. A group
+    counts when all its holders in ``free`` leave (``live`` groups have no holder outside the
+    forced and the free staff). For any mu >= 0 and any set X that orphans w(X) >= need,
+    |X| >= mu * need - f(mu) with f(mu) = max over X of (mu * w(X) - |X|), a maximum-weight
+    closure (groups worth mu * r_g, each needing its free holders, who cost 1 each), which a
+    minimum s-t cut solves exactly. Capacities are integers: the groups' worth is scaled and
+    rounded up, which can only raise f, so the bound stays valid. The best mu is searched on
+    the concave function mu * need - f(mu) by cutting planes: each cut's set X gives the line
+    mu * (need - w(X)) + |X| above the function. The set X is infeasible when the bound
+    exceeds ``slots``; the search stops when the lines show it cannot.
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import breadth_first_order, maximum_flow
+
+    if need <= 0 or slots < 0:
+        return False
+    groups = np.flatnonzero(live & (g.rev > 0))
+    if len(groups) == 0:
+        return True
+    grp, who = g.members(groups)
+    on = free[who]
+    staff_code = np.cumsum(free) - 1  # free staff, numbered
+    w = g.rev[groups]
+    m, ns = len(groups), int(free.sum())
+    wall = float(w.sum())
+    if wall < need:
+        return True
+    if ns <= slots:
+        return False
+    src, sink = 0, m + ns + 1
+    pos = np.searchsorted(groups, grp[on])  # the group's row among ``groups``
+    heads = np.concatenate([np.zeros(m, np.int64), 1 + pos, 1 + m + np.arange(ns)])
+    tails = np.concatenate(
+        [1 + np.arange(m), 1 + m + staff_code[who[on]], np.full(ns, sink, np.int64)]
+    )
+    edge = sparse.csr_array(
+        (np.arange(1, len(heads) + 1, dtype=np.float64), (heads, tails)), shape=(sink + 1,) * 2
+    )
+    perm = edge.data.astype(np.int64) - 1  # csr entry -> edge number
+    n_links = int(on.sum())
+    margin = 1e-6
+
+    def cut(mu: float) -> tuple[float, float, int] | None:
+        """(upper bound of f(mu), w(X), |X|) of the optimal closure X; None when the integer
+        capacities cannot hold the scaled worth."""
+        scale = math.floor((_FLOW_MAX - m - 2) / max(mu * wall + 1.0, ns + 1.0))
+        if not scale >= 1:
+            return None
+        worth = np.ceil(scale * mu * w)
+        big = float(worth.sum()) + 1.0
+        cap = np.concatenate([worth, np.full(n_links, big), np.full(ns, float(scale))])
+        graph = sparse.csr_array(
+            (cap[perm].astype(np.int32), edge.indices, edge.indptr), shape=edge.shape
+        )
+        flow = maximum_flow(graph, src, sink)
+        left = (graph - flow.flow).tocsr()
+        left.data = (left.data > 0).astype(np.int32)
+        left.eliminate_zeros()
+        side = np.zeros(sink + 1, dtype=bool)
+        side[breadth_first_order(left, src, directed=True, return_predecessors=False)] = True
+        value = (float(worth.sum()) - float(flow.flow_value)) / scale
+        return value, float(w[side[1 : m + 1]].sum()), int(side[m + 1 : m + 1 + ns].sum())
+
+    # lines above the function: X empty (slope need, at 0) and X all the free staff
+    s_lo, c_lo = need, 0.0
+    s_hi, c_hi = need - wall, float(ns)
+    best = -math.inf
+    for _ in range(iterations):
+        if _clock() >= deadline:
+            return False
+        mu = (c_hi - c_lo) / (s_lo - s_hi)
+        envelope = s_lo * mu + c_lo
+        if envelope <= slots + margin or envelope - best <= 1e-9:
+            return False
+        evaluated = cut(mu)
+        if evaluated is None:
+            return False
+        value, w_x, n_x = evaluated
+        best = max(best, mu * need - value)
+        if best > slots + margin:
+            return True
+        slope, line = need - w_x, (need - w_x, float(n_x))
+        if line in ((s_lo, c_lo), (s_hi, c_hi)) or slope == 0:
+            return False  # no new line: the rounding of the worth stops the search
+        if slope > 0:
+            s_lo, c_lo = line
+        else:
+            s_hi, c_hi = line
+    return False
+
+
 def _canonical(
     g: _Groups,
     model: _Model | None,
@@ -863,31 +1051,31 @@ def _canonical(
     Staff are visited in name order; each is kept in the set when some minimum set contains it
     together with the staff kept so far and none of the staff rejected so far. The current
     solution answers for free when it contains the staff member; otherwise the weights of
-    :func:`_lower_bound`, a simple bound, a swap of one member, a greedy completion and, last,
-    the integer program decide. Every step looks at the clock: past ``deadline`` the current
-    (minimum, not canonical) set is returned with ``False``.
+    :func:`_lower_bound`, a simple bound, a swap of one member, a greedy completion, the cut
+    bound of :func:`_closure_bound` and, last, the integer program decide. The counts of kept
+    and rejected holders per group follow the decisions (each one updates the groups of one
+    person) instead of being recomputed. Every step looks at the clock: past ``deadline`` the
+    current (minimum, not canonical) set is returned with ``False``.
     """
     k = len(chosen)
     current = np.zeros(g.n, dtype=bool)
     current[chosen] = True
     state = _Orphans(g, current)
     fixed1 = np.zeros(g.n, dtype=bool)
+    n_kept = np.zeros(len(g.size), dtype=np.int64)  # holders of each group kept so far
+    n_out = np.zeros(len(g.size), dtype=np.int64)  # holders of each group rejected so far
     tol = g.tol
+    reach = target - tol
     held_all = g.held
+    indptr, indices = g.inc_t.indptr, g.inc_t.indices
 
     def late() -> bool:
-        return time.monotonic() >= deadline
+        return _clock() >= deadline
 
-    for j in range(g.n):
-        if fixed1.sum() == k:
-            return np.flatnonzero(fixed1), True
-        if current[j]:
-            fixed1[j] = True
-            continue
-        if held_all[j] <= 0:
-            continue  # holds no revenue: never needed in a minimum set
-        if late():
-            return np.flatnonzero(current), False
+    def admits(j: int) -> bool | None:
+        """Whether some minimum set holds the kept staff and j, none of the rejected (None:
+        out of time). Sets ``current`` to such a set when it does."""
+        nonlocal current, state, model
         trial = fixed1.copy()
         trial[j] = True
         allowed = np.zeros(g.n, dtype=bool)
@@ -895,54 +1083,79 @@ def _canonical(
         slots = k - int(trial.sum())
         # weights bound: X orphans at most O + sum of W over X
         top_w = np.sort(weights[allowed])[::-1][:slots]
-        if g.already + float(weights[trial].sum() + top_w.sum()) < target - tol:
-            continue
-        bound, _ = _lower_bound(g, target, k + 1, 100, trial, allowed, deadline)
-        if bound > k:
-            continue
-        if late():
-            return np.flatnonzero(current), False
+        if g.already + float(weights[trial].sum() + top_w.sum()) < reach:
+            return False
         # bound: groups still orphanable lie within trial + allowed, not within trial
-        inside = np.asarray(g.inc @ (trial | allowed).astype(np.float64)) >= g.size - 0.5
-        in_trial = np.asarray(g.inc @ trial.astype(np.float64)) >= g.size - 0.5
+        mine = indices[indptr[j] : indptr[j + 1]]
+        kept = n_kept.copy()
+        kept[mine] += 1
+        in_trial = kept >= g.size
+        inside = n_out == 0
         base = g.already + float(g.rev[in_trial].sum())
-        extra = np.asarray(g.inc_t @ np.where(inside & ~in_trial, g.rev, 0.0))
+        live = inside & ~in_trial
+        extra = np.asarray(g.inc_t @ np.where(live, g.rev, 0.0))
         extra = np.sort(extra[allowed])[::-1][:slots]
-        if base + float(extra.sum()) < target - tol:
-            continue
+        if base + float(extra.sum()) < reach:
+            return False
+        if _closure_bound(g, target - tol - base, live, allowed, slots, deadline):
+            return False
+        if late():
+            return None
         # a swap: one member not yet kept leaves the set, j joins it
-        fits = np.flatnonzero(current & ~fixed1 & (state.swapped(j) >= target - tol))
+        fits = np.flatnonzero(current & ~fixed1 & (state.swapped(j) >= reach))
         if len(fits):
+            current = current.copy()
             current[fits[0]], current[j] = False, True
             state = _Orphans(g, current)
-            fixed1[j] = True
-            continue
+            return True
         if late():
-            return np.flatnonzero(current), False
+            return None
         order, _, reached = _greedy_core(g, target, start=trial, allowed=allowed, max_size=slots)
         if reached:
             current = trial.copy()
             current[order] = True
             state = _Orphans(g, current)
-            fixed1[j] = True
-            continue
+            return True
         if late():
-            return np.flatnonzero(current), False
+            return None
         if model is None:
             model = _Model(g, target)
-        left = deadline - time.monotonic()
+        left = deadline - _clock()
         if left <= 0:
-            return np.flatnonzero(current), False
+            return None
         lb_x = trial.astype(np.float64)
         ub_x = (trial | allowed).astype(np.float64)
         found, _, _ = model.solve(left, max_size=k, lb_x=lb_x, ub_x=ub_x, feasibility=True)
-        if found is not None and len(found) <= k and g.orphaned_by(found) >= target - tol:
+        if found is not None and len(found) <= k and g.orphaned_by(found) >= reach:
             current = np.zeros(g.n, dtype=bool)
             current[found] = True
             state = _Orphans(g, current)
+            return True
+        if late():
+            return None
+        return False
+
+    for j in range(g.n):
+        if fixed1.sum() == k:
+            return np.flatnonzero(fixed1), True
+        mine = indices[indptr[j] : indptr[j + 1]]
+        if current[j]:
             fixed1[j] = True
-        elif late():
+            n_kept[mine] += 1
+            continue
+        if held_all[j] <= 0:  # holds no revenue: never needed in a minimum set
+            n_out[mine] += 1
+            continue
+        if late():
             return np.flatnonzero(current), False
+        decision = admits(j)
+        if decision is None:
+            return np.flatnonzero(current), False
+        if decision:
+            fixed1[j] = True
+            n_kept[mine] += 1
+        else:
+            n_out[mine] += 1
     if fixed1.sum() == k:
         return np.flatnonzero(fixed1), True
     return np.flatnonzero(current), True
@@ -997,9 +1210,11 @@ def exact_bus_factor(
     runs. Every answer is checked on the data, outside the solver and its tolerances.
 
     Time limit: the clock starts when the function is called. Grouping and the greedy search
-    always run (they give the answer of last resort); every later step (each round of the
-    bounds, building the program, the solver, each step of the naming rule) starts only if time
-    is left, and the solver gets only the time left. About two greedy runs' worth of time is kept
+    always run (they give the answer of last resort), but past the limit grouping stops merging
+    accounts (the answers are the same, only the problems larger); every later step (each
+    round of the bounds, each cut of the naming rule's bound, building the program, the solver,
+    each step of the naming rule) starts only if time is left, and the solver gets only the
+    time left. About two greedy runs' worth of time is kept
     for the leaving order, which is incremental (each step updates only the groups of the person
     who leaves). So the call ends within the limit, give or take one step of the naming rule,
     unless grouping and the greedy search alone take longer.
@@ -1025,25 +1240,37 @@ def exact_bus_factor(
     """
     cov = _check_coverage(coverage)
     limit = _check_time_limit(time_limit)
-    deadline = time.monotonic() + limit
-    g = _groups(holders, revenue, orphaned)
+    return _exact(holders, revenue, orphaned, cov, limit, _clock())
+
+
+def _exact(
+    holders: pd.DataFrame | _Holdings,
+    revenue: pd.Series,
+    orphaned: pd.Series | None,
+    cov: float,
+    limit: float,
+    start: float,
+) -> BusFactor:
+    """:func:`exact_bus_factor` with checked parameters, its clock started at ``start``."""
+    deadline = start + limit
+    g = _groups(holders, revenue, orphaned, deadline)
     target = cov * g.total
     trivial = _empty_result(g, target)
     if trivial is not None:
         return trivial
-    started = time.monotonic()
+    started = _clock()
     greedy_order, _, reached = _greedy_core(g, target)
     if not reached:  # cannot happen with positive revenue, kept for safety
         return BusFactor(None, (), GREEDY_BOUND, None, (), target, g.already)
     # kept for the leaving order at the end: about two greedy runs
-    stop = deadline - min(0.25 * limit, 2.0 * (time.monotonic() - started))
+    stop = deadline - min(0.25 * limit, 2.0 * (_clock() - started))
     best = np.array(sorted(greedy_order), dtype=np.int64)
     lower, weights = _lower_bound(g, target, upper=len(best), deadline=stop)
     proven = len(best) <= lower
     model: _Model | None = None
-    if not proven and time.monotonic() < stop:
+    if not proven and _clock() < stop:
         model = _Model(g, target)
-        left = stop - time.monotonic()
+        left = stop - _clock()
         if left > 0:
             found, solved, dual = model.solve(left, max_size=len(best))
             verified = found is not None and g.orphaned_by(found) >= target - g.tol
@@ -1059,7 +1286,7 @@ def exact_bus_factor(
     canonical = True
     if proven:
         canonical = False
-        if time.monotonic() < stop:
+        if _clock() < stop:
             if len(best) > 1:  # sharper weights (no early stop) prune the search for names
                 weights = _lower_bound(g, target, iterations=300, deadline=stop)[1]
             best, canonical = _canonical(g, model, target, best, weights, stop)
@@ -1134,6 +1361,59 @@ def bus_factor(
     if method == "greedy":
         return greedy_bus_factor(holders, revenue, orphaned, coverage=coverage)
     raise UsageError(f"method must be 'auto', 'exact' or 'greedy'; got {method!r}.")
+
+
+def bus_factors(
+    holders: pd.DataFrame,
+    revenue: pd.Series,
+    orphaned: pd.Series,
+    *,
+    coverage: float = 0.5,
+    time_limit: float = 10.0,
+    method: str = "auto",
+) -> tuple[BusFactor, BusFactor]:
+    """Return the revenue and the account bus factors, the accounts grouped once for both.
+
+    Parameters
+    ----------
+    holders, revenue, orphaned, coverage, time_limit, method
+        As in :func:`bus_factor`; ``time_limit`` applies to each of the two searches (the
+        grouping counts in the first).
+
+    Returns
+    -------
+    tuple of BusFactor
+        ``(bus_factor(holders, revenue, ...), bus_factor(holders, ones, ...))`` with ``ones``
+        1.0 for every account of ``revenue``: the same answers as the two calls.
+
+    Notes
+    -----
+    Both searches work on the same groups (accounts sharing a set of active holders); only the
+    revenue of each group differs (its accounts' revenue, or their number).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> holders = pd.DataFrame({"account": ["A", "B", "C"], "staff": ["ann", "bob", "bob"]})
+    >>> revenue = pd.Series({"A": 70.0, "B": 20.0, "C": 10.0})
+    >>> orphaned = pd.Series(False, index=revenue.index)
+    >>> by_revenue, by_account = bus_factors(holders, revenue, orphaned)
+    >>> by_revenue.staff, by_account.staff
+    (('ann',), ('bob',))
+    """
+    if method not in ("auto", "exact", "greedy"):
+        raise UsageError(f"method must be 'auto', 'exact' or 'greedy'; got {method!r}.")
+    cov = _check_coverage(coverage)
+    limit = _check_time_limit(time_limit)
+    start = _clock()
+    rev = _clean_revenue(revenue)
+    held = _holdings(holders, rev, orphaned, None if method == "greedy" else start + limit)
+    ones = pd.Series(1.0, index=rev.index, name=rev.name)
+    if method == "greedy":
+        return _greedy(held, rev, None, cov), _greedy(held, ones, None, cov)
+    return _exact(held, rev, None, cov, limit, start), _exact(
+        held, ones, None, cov, limit, _clock()
+    )
 
 
 # --------------------------------------------------------------------------------------------
