@@ -236,18 +236,27 @@ sys.exit(main(sys.argv[1:]))
 
 def interrupt(out: Path, src: Path, signum: int) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    # A shell that starts jobs in the background (nohup, `&`, some CI runners) passes SIGINT on
+    # as ignored, and Python then never raises KeyboardInterrupt: give the child the default
+    # disposition, as an interactive terminal does.
     proc = subprocess.Popen(
         [sys.executable, "-c", SLOW_WRITER, "report", str(src), "--out", str(out), "-q"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    assert line == "writing\n", proc.communicate(timeout=60)
-    proc.send_signal(signum)
-    stdout, stderr = proc.communicate(timeout=60)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line == "writing\n", proc.communicate(timeout=60)
+        proc.send_signal(signum)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:  # never leave the child running into the next test
+            proc.kill()
+            proc.communicate()
     return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
 
