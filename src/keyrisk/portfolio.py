@@ -273,6 +273,11 @@ def _check_time_limit(time_limit: float) -> float:
     return float(time_limit)
 
 
+def _check_method(method: str) -> None:
+    if method not in ("auto", "exact", "greedy"):
+        raise UsageError(f"method must be 'auto', 'exact' or 'greedy'; got {method!r}.")
+
+
 def _text(values: pd.Series | pd.Index) -> pd.Series | pd.Index:
     """The values as strings (as they are when they already are strings)."""
     if isinstance(values.dtype, pd.StringDtype):
@@ -1358,9 +1363,8 @@ def bus_factor(
         return exact_bus_factor(
             holders, revenue, orphaned, coverage=coverage, time_limit=time_limit
         )
-    if method == "greedy":
-        return greedy_bus_factor(holders, revenue, orphaned, coverage=coverage)
-    raise UsageError(f"method must be 'auto', 'exact' or 'greedy'; got {method!r}.")
+    _check_method(method)
+    return greedy_bus_factor(holders, revenue, orphaned, coverage=coverage)
 
 
 def bus_factors(
@@ -1401,8 +1405,7 @@ def bus_factors(
     >>> by_revenue.staff, by_account.staff
     (('ann',), ('bob',))
     """
-    if method not in ("auto", "exact", "greedy"):
-        raise UsageError(f"method must be 'auto', 'exact' or 'greedy'; got {method!r}.")
+    _check_method(method)
     cov = _check_coverage(coverage)
     limit = _check_time_limit(time_limit)
     start = _clock()
